@@ -1,0 +1,113 @@
+/* The one contract between the kernel programs and the userspace agent.
+ * Included by bpf/*.bpf.c (with vmlinux.h) and by C++ (with linux/types.h).
+ * Every struct here has a fixed layout: explicit padding, no pointers. */
+#ifndef ZEROTRACE_BPF_EVENTS_H
+#define ZEROTRACE_BPF_EVENTS_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* Bytes of each message copied to userspace. A power of two so the verifier
+ * can bound copies with a mask. Enough for the request line and headers of
+ * almost every HTTP/1.x request; bodies beyond it are counted, not copied. */
+#define ZT_MAX_CAPTURE 4096
+#define ZT_MAX_FILTER_PORTS 16
+
+enum zt_event_type {
+	ZT_EVENT_DATA = 1,  /* bytes moved by one syscall on a traced socket */
+	ZT_EVENT_CLOSE = 2, /* a traced connection was closed */
+};
+
+/* Direction as the traced process sees it. */
+enum zt_direction {
+	ZT_DIR_EGRESS = 0,  /* the process wrote/sent */
+	ZT_DIR_INGRESS = 1, /* the process read/received */
+};
+
+enum zt_role {
+	ZT_ROLE_UNKNOWN = 0,
+	ZT_ROLE_SERVER = 1, /* the socket came from accept(), or it first read a request */
+	ZT_ROLE_CLIENT = 2, /* the socket came from connect(), or it first wrote a request */
+};
+
+/* Application protocol the kernel side classified the connection as. */
+enum zt_protocol {
+	ZT_PROTO_UNKNOWN = 0, /* not seen enough bytes yet */
+	ZT_PROTO_HTTP1 = 1,
+	ZT_PROTO_OTHER = 2, /* not something we parse: no further events */
+};
+
+/* Which syscall produced a data event; for --verbose and tests. */
+enum zt_syscall {
+	ZT_SYS_READ = 1,
+	ZT_SYS_WRITE,
+	ZT_SYS_READV,
+	ZT_SYS_WRITEV,
+	ZT_SYS_RECVFROM,
+	ZT_SYS_SENDTO,
+	ZT_SYS_RECVMSG,
+	ZT_SYS_SENDMSG,
+	ZT_SYS_SENDFILE,
+};
+
+/* A connection is (tgid, fd, generation): the generation tells apart two
+ * connections that reuse the same fd number in one process. */
+struct zt_conn_id {
+	__u32 tgid;
+	__s32 fd;
+	__u64 generation;
+};
+
+struct zt_endpoints {
+	__u16 family;     /* AF_INET or AF_INET6 */
+	__u16 local_port; /* host byte order */
+	__u16 peer_port;  /* host byte order */
+	__u16 _pad;
+	__u8 local_addr[16]; /* IPv4 in the first 4 bytes, network order */
+	__u8 peer_addr[16];
+};
+
+struct zt_data_event_header {
+	__u32 type; /* ZT_EVENT_DATA */
+	__u32 tid;
+	struct zt_conn_id conn;
+	__u64 enter_ns; /* CLOCK_MONOTONIC, syscall entry */
+	__u64 exit_ns;  /* CLOCK_MONOTONIC, syscall exit */
+	/* Bytes this direction of the connection had moved before this message,
+	 * as the kernel counted them; a jump tells userspace events were lost. */
+	__u64 stream_offset;
+	__u32 msg_size; /* bytes the syscall moved */
+	__u32 captured; /* bytes copied into data[] (a prefix of the message) */
+	__u8 direction; /* enum zt_direction */
+	__u8 role;      /* enum zt_role */
+	__u8 syscall;   /* enum zt_syscall */
+	__u8 protocol;  /* enum zt_protocol */
+	__u32 _pad;
+	struct zt_endpoints endpoints;
+};
+
+struct zt_data_event {
+	struct zt_data_event_header hdr;
+	__u8 data[ZT_MAX_CAPTURE];
+};
+
+struct zt_close_event {
+	__u32 type; /* ZT_EVENT_CLOSE */
+	__u32 tid;
+	struct zt_conn_id conn;
+	__u64 timestamp_ns;
+	__u64 bytes_sent;
+	__u64 bytes_received;
+};
+
+/* Counters the kernel side keeps (a per-CPU array indexed by these). */
+enum zt_counter {
+	ZT_COUNTER_EVENTS_LOST = 0,     /* ring buffer full */
+	ZT_COUNTER_CONNS_TRACKED = 1,   /* connections classified HTTP */
+	ZT_COUNTER_CONNS_IGNORED = 2,   /* connections classified other */
+	ZT_COUNTER_CONN_TABLE_FULL = 3, /* could not track a connection */
+	ZT_COUNTER_MAX = 4,
+};
+
+#endif /* ZEROTRACE_BPF_EVENTS_H */
