@@ -1,3 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Socket syscall capture: which TCP connections carry HTTP/1.x, and the first
+ * bytes of every message on them, with timing, sent through a ring buffer.
+ *
+ * Only syscall tracepoints are used: this must work on kernels without
+ * kprobes or fentry. Costs are kept on the side of the common case: a file
+ * read, or a read on a socket already known not to be HTTP, costs one hash
+ * lookup at entry and one at exit. */
 #include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
+
+#include "socket_trace_maps.h"
+
+#define AF_INET 2
+#define AF_INET6 10
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define SOCK_STREAM 1
+#define IPPROTO_TCP 6
+#define EINPROGRESS 115
+#define MAX_IOVECS 8
+/* Messages a connection picked up mid-stream may show before one that
+ * starts an HTTP message; fresh connections must start with one. */
+#define MAX_UNCLASSIFIED_MSGS 8
+
 char LICENSE[] SEC("license") = "GPL";
+
+/* Set by the loader before load. */
+const volatile __u32 self_tgid = 0;
+const volatile __u8 filter_by_pid = 0;
+const volatile __u32 filter_port_count = 0;
+const volatile __u16 filter_ports[ZT_MAX_FILTER_PORTS] = {};
+
+__u64 next_generation = 1;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64); /* conn_key(tgid, fd) */
+	__type(value, struct conn_state);
+} conns SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64); /* pid_tgid */
+	__type(value, struct pending_io);
+} pending_ios SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64); /* pid_tgid */
+	__type(value, __s32); /* fd */
+} pending_connects SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32); /* tgid */
+	__type(value, __u8); /* ZT_TGID_* */
+} tgid_verdict SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 * 1024 * 1024); /* the loader may resize */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct event_scratch);
+} scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, ZT_COUNTER_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+static __always_inline void count(__u32 which)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &which);
+	if (v)
+		*v += 1;
+}
+
+static __always_inline bool tgid_wanted(__u32 tgid)
+{
+	__u8 *verdict = bpf_map_lookup_elem(&tgid_verdict, &tgid);
+	if (filter_by_pid)
+		return verdict && *verdict == ZT_TGID_TRACE;
+	return !(verdict && *verdict == ZT_TGID_IGNORE);
+}
+
+static __always_inline bool port_wanted(const struct zt_endpoints *ep)
+{
+	if (filter_port_count == 0)
+		return true;
+	for (int i = 0; i < ZT_MAX_FILTER_PORTS; i++) {
+		if (i >= filter_port_count)
+			break;
+		if (filter_ports[i] == ep->local_port || filter_ports[i] == ep->peer_port)
+			return true;
+	}
+	return false;
+}
+
+/* The TCP sock behind fd in the current process, or NULL when fd is not an
+ * IPv4/IPv6 stream socket. Walks task->files the way the kernel does. */
+static __always_inline struct sock *tcp_sock_of_fd(__s32 fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || fd < 0 || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *file = NULL;
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+	if (!file)
+		return NULL;
+	umode_t mode = BPF_CORE_READ(file, f_inode, i_mode);
+	if ((mode & S_IFMT) != S_IFSOCK)
+		return NULL;
+	struct socket *sock = BPF_CORE_READ(file, private_data);
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	if (!sk)
+		return NULL;
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family != AF_INET && family != AF_INET6)
+		return NULL;
+	if (BPF_CORE_READ(sk, sk_type) != SOCK_STREAM || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return NULL;
+	return sk;
+}
+
+static __always_inline void read_endpoints(struct sock *sk, struct zt_endpoints *ep)
+{
+	ep->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	ep->local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	ep->peer_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (ep->family == AF_INET) {
+		__u32 saddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		__u32 daddr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		__builtin_memcpy(ep->local_addr, &saddr, 4);
+		__builtin_memcpy(ep->peer_addr, &daddr, 4);
+	} else {
+		BPF_CORE_READ_INTO(ep->local_addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+		BPF_CORE_READ_INTO(ep->peer_addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+	}
+}
+
+/* Start tracking fd as a new connection. role is known for accept/connect,
+ * unknown for sockets found already open. Returns the entry, or NULL. */
+static __always_inline struct conn_state *track_conn(__u32 tgid, __s32 fd, __u8 role)
+{
+	__u64 key = conn_key(tgid, fd);
+	struct conn_state fresh = {};
+	struct sock *sk = tcp_sock_of_fd(fd);
+
+	if (!sk || !tgid_wanted(tgid)) {
+		fresh.protocol = ZT_PROTO_OTHER;
+	} else {
+		read_endpoints(sk, &fresh.endpoints);
+		fresh.role = role;
+		fresh.protocol = port_wanted(&fresh.endpoints) ? ZT_PROTO_UNKNOWN : ZT_PROTO_OTHER;
+		fresh.generation = __sync_fetch_and_add(&next_generation, 1);
+	}
+	if (bpf_map_update_elem(&conns, &key, &fresh, BPF_ANY) != 0) {
+		count(ZT_COUNTER_CONN_TABLE_FULL);
+		return NULL;
+	}
+	return bpf_map_lookup_elem(&conns, &key);
+}
+
+/* ---------------------------------------------------------------- accept */
+
+static __always_inline int on_accept_exit(long ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	if (ret < 0 || tgid == self_tgid)
+		return 0;
+	track_conn(tgid, (__s32)ret, ZT_ROLE_SERVER);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept")
+int tp_exit_accept(struct trace_event_raw_sys_exit *ctx) { return on_accept_exit(ctx->ret); }
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int tp_exit_accept4(struct trace_event_raw_sys_exit *ctx) { return on_accept_exit(ctx->ret); }
+
+/* --------------------------------------------------------------- connect */
+
+SEC("tracepoint/syscalls/sys_enter_connect")
+int tp_enter_connect(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	if ((pid_tgid >> 32) == self_tgid)
+		return 0;
+	__s32 fd = (__s32)ctx->args[0];
+	bpf_map_update_elem(&pending_connects, &pid_tgid, &fd, BPF_ANY);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_connect")
+int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__s32 *fd = bpf_map_lookup_elem(&pending_connects, &pid_tgid);
+	if (!fd)
+		return 0;
+	__s32 sock_fd = *fd;
+	bpf_map_delete_elem(&pending_connects, &pid_tgid);
+	if (ctx->ret == 0 || ctx->ret == -EINPROGRESS)
+		track_conn(pid_tgid >> 32, sock_fd, ZT_ROLE_CLIENT);
+	return 0;
+}
+
+/* ----------------------------------------------------------------- close */
+
+SEC("tracepoint/syscalls/sys_enter_close")
+int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	__s32 fd = (__s32)ctx->args[0];
+	__u64 key = conn_key(tgid, fd);
+	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
+	if (!conn)
+		return 0;
+	if (conn->protocol == ZT_PROTO_HTTP1) {
+		struct zt_close_event ev = {
+			.type = ZT_EVENT_CLOSE,
+			.tid = (__u32)pid_tgid,
+			.conn = { .tgid = tgid, .fd = fd, .generation = conn->generation },
+			.timestamp_ns = bpf_ktime_get_ns(),
+			.bytes_sent = conn->bytes[ZT_DIR_EGRESS],
+			.bytes_received = conn->bytes[ZT_DIR_INGRESS],
+		};
+		if (bpf_ringbuf_output(&events, &ev, sizeof(ev), 0) != 0)
+			count(ZT_COUNTER_EVENTS_LOST);
+	}
+	bpf_map_delete_elem(&conns, &key);
+	return 0;
+}
+
+/* ------------------------------------------------------------- data path */
+
+/* Entry of every data syscall: remember the arguments unless fd is already
+ * known to be uninteresting. */
+static __always_inline int stash_io(__s32 fd, __u64 buf, __u64 count, __u8 kind, __u8 syscall,
+				    __u8 direction)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	if (tgid == self_tgid)
+		return 0;
+	__u64 key = conn_key(tgid, fd);
+	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
+	if (conn && conn->protocol == ZT_PROTO_OTHER)
+		return 0;
+	struct pending_io io = {
+		.enter_ns = bpf_ktime_get_ns(),
+		.buf = buf,
+		.count = count,
+		.fd = fd,
+		.syscall = syscall,
+		.direction = direction,
+		.kind = kind,
+	};
+	bpf_map_update_elem(&pending_ios, &pid_tgid, &io, BPF_ANY);
+	return 0;
+}
+
+/* Copies up to `len` bytes from user memory at `src` into the event at
+ * offset `off`; returns the new offset. */
+static __always_inline __u32 capture(struct event_scratch *ev, __u32 off, __u64 src, __u64 len)
+{
+	if (off >= ZT_MAX_CAPTURE || len == 0)
+		return off;
+	__u32 room = ZT_MAX_CAPTURE - off;
+	__u32 n = len < room ? (__u32)len : room;
+	/* Masks restate the bounds in a form the verifier tracks. */
+	off &= ZT_MAX_CAPTURE - 1;
+	n &= (ZT_MAX_CAPTURE * 2) - 1;
+	if (n > ZT_MAX_CAPTURE)
+		return off;
+	if (bpf_probe_read_user(&ev->data[off], n, (const void *)src) != 0)
+		return off;
+	return off + n;
+}
+
+static __always_inline __u32 capture_iov(struct event_scratch *ev, __u64 iov_ptr, __u64 iovcnt,
+					 __u64 total)
+{
+	__u32 off = 0;
+	const struct iovec *iov = (const struct iovec *)iov_ptr;
+	for (int i = 0; i < MAX_IOVECS; i++) {
+		if (i >= iovcnt || off >= total || off >= ZT_MAX_CAPTURE)
+			break;
+		struct iovec one = {};
+		if (bpf_probe_read_user(&one, sizeof(one), &iov[i]) != 0)
+			break;
+		__u64 want = one.iov_len;
+		if (want > total - off)
+			want = total - off;
+		off = capture(ev, off, (__u64)one.iov_base, want);
+	}
+	return off;
+}
+
+/* 1: starts an HTTP request, 2: starts an HTTP response, 0: neither. */
+static __always_inline int http_message_start(const __u8 *d, __u32 len)
+{
+	if (len < 4)
+		return 0;
+	if (d[0] == 'H' && d[1] == 'T' && d[2] == 'T' && d[3] == 'P')
+		return 2;
+	if ((d[0] == 'G' && d[1] == 'E' && d[2] == 'T' && d[3] == ' ') ||
+	    (d[0] == 'P' && d[1] == 'O' && d[2] == 'S' && d[3] == 'T') ||
+	    (d[0] == 'P' && d[1] == 'U' && d[2] == 'T' && d[3] == ' ') ||
+	    (d[0] == 'H' && d[1] == 'E' && d[2] == 'A' && d[3] == 'D') ||
+	    (d[0] == 'D' && d[1] == 'E' && d[2] == 'L' && d[3] == 'E') ||
+	    (d[0] == 'P' && d[1] == 'A' && d[2] == 'T' && d[3] == 'C') ||
+	    (d[0] == 'O' && d[1] == 'P' && d[2] == 'T' && d[3] == 'I') ||
+	    (d[0] == 'C' && d[1] == 'O' && d[2] == 'N' && d[3] == 'N') ||
+	    (d[0] == 'T' && d[1] == 'R' && d[2] == 'A' && d[3] == 'C'))
+		return 1;
+	return 0;
+}
+
+/* Decide what an unclassified connection carries, from the first bytes of
+ * one of its messages. Returns true when it is HTTP/1.x. */
+static __always_inline bool classify(struct conn_state *conn, const __u8 *data, __u32 captured,
+				     __u8 direction)
+{
+	int start = http_message_start(data, captured);
+	if (start == 0) {
+		/* A connection we saw from accept/connect must open with HTTP;
+		 * one found mid-stream may show the tail of a message first. */
+		if (conn->role != ZT_ROLE_UNKNOWN || ++conn->unknown_msgs >= MAX_UNCLASSIFIED_MSGS) {
+			conn->protocol = ZT_PROTO_OTHER;
+			count(ZT_COUNTER_CONNS_IGNORED);
+		}
+		return false;
+	}
+	if (conn->role == ZT_ROLE_UNKNOWN) {
+		bool is_request = start == 1;
+		bool reads = direction == ZT_DIR_INGRESS;
+		conn->role = (is_request == reads) ? ZT_ROLE_SERVER : ZT_ROLE_CLIENT;
+	}
+	conn->protocol = ZT_PROTO_HTTP1;
+	count(ZT_COUNTER_CONNS_TRACKED);
+	return true;
+}
+
+/* Exit of every data syscall. */
+static __always_inline int finish_io(long ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct pending_io *io = bpf_map_lookup_elem(&pending_ios, &pid_tgid);
+	if (!io)
+		return 0;
+	struct pending_io args = *io;
+	bpf_map_delete_elem(&pending_ios, &pid_tgid);
+	if (ret <= 0)
+		return 0;
+
+	__u32 tgid = pid_tgid >> 32;
+	__u64 key = conn_key(tgid, args.fd);
+	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
+	if (!conn) {
+		conn = track_conn(tgid, args.fd, ZT_ROLE_UNKNOWN);
+		if (!conn)
+			return 0;
+	}
+	if (conn->protocol == ZT_PROTO_OTHER)
+		return 0;
+
+	__u32 zero = 0;
+	struct event_scratch *ev = bpf_map_lookup_elem(&scratch, &zero);
+	if (!ev)
+		return 0;
+
+	__u32 captured = 0;
+	if (args.kind == PENDING_BUF_PLAIN) {
+		captured = capture(ev, 0, args.buf, (__u64)ret);
+	} else if (args.kind == PENDING_BUF_IOV) {
+		captured = capture_iov(ev, args.buf, args.count, (__u64)ret);
+	} else if (args.kind == PENDING_BUF_MSGHDR) {
+		struct user_msghdr msg = {};
+		if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)args.buf) == 0)
+			captured = capture_iov(ev, (__u64)msg.msg_iov, msg.msg_iovlen, (__u64)ret);
+	}
+
+	if (conn->protocol == ZT_PROTO_UNKNOWN) {
+		/* sendfile carries no bytes we can look at: wait for a message that does. */
+		if (args.kind == PENDING_BUF_NONE || !classify(conn, ev->data, captured, args.direction))
+			return 0;
+	}
+
+	__u8 dir = args.direction & 1;
+	ev->hdr.type = ZT_EVENT_DATA;
+	ev->hdr.tid = (__u32)pid_tgid;
+	ev->hdr.conn.tgid = tgid;
+	ev->hdr.conn.fd = args.fd;
+	ev->hdr.conn.generation = conn->generation;
+	ev->hdr.enter_ns = args.enter_ns;
+	ev->hdr.exit_ns = bpf_ktime_get_ns();
+	ev->hdr.stream_offset = __sync_fetch_and_add(&conn->bytes[dir], (__u64)ret);
+	ev->hdr.msg_size = (__u32)ret;
+	ev->hdr.captured = captured;
+	ev->hdr.direction = dir;
+	ev->hdr.role = conn->role;
+	ev->hdr.syscall = args.syscall;
+	ev->hdr.protocol = conn->protocol;
+	ev->hdr._pad = 0;
+	ev->hdr.endpoints = conn->endpoints;
+
+	__u64 size = sizeof(ev->hdr) + (captured & (ZT_MAX_CAPTURE * 2 - 1));
+	if (size > sizeof(*ev))
+		return 0;
+	if (bpf_ringbuf_output(&events, ev, size, 0) != 0)
+		count(ZT_COUNTER_EVENTS_LOST);
+	return 0;
+}
+
+#define ZT_EXIT(name)                                                   \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                      \
+	int tp_exit_##name(struct trace_event_raw_sys_exit *ctx)        \
+	{                                                               \
+		return finish_io(ctx->ret);                             \
+	}
+
+#define ZT_ENTER(name, kind, sys, dir, buf_arg, count_arg)                              \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                                     \
+	int tp_enter_##name(struct trace_event_raw_sys_enter *ctx)                      \
+	{                                                                               \
+		return stash_io((__s32)ctx->args[0], buf_arg, count_arg, kind, sys, dir); \
+	}                                                                               \
+	ZT_EXIT(name)
+
+ZT_ENTER(read, PENDING_BUF_PLAIN, ZT_SYS_READ, ZT_DIR_INGRESS, ctx->args[1], 0)
+ZT_ENTER(write, PENDING_BUF_PLAIN, ZT_SYS_WRITE, ZT_DIR_EGRESS, ctx->args[1], 0)
+ZT_ENTER(recvfrom, PENDING_BUF_PLAIN, ZT_SYS_RECVFROM, ZT_DIR_INGRESS, ctx->args[1], 0)
+ZT_ENTER(sendto, PENDING_BUF_PLAIN, ZT_SYS_SENDTO, ZT_DIR_EGRESS, ctx->args[1], 0)
+ZT_ENTER(readv, PENDING_BUF_IOV, ZT_SYS_READV, ZT_DIR_INGRESS, ctx->args[1], ctx->args[2])
+ZT_ENTER(writev, PENDING_BUF_IOV, ZT_SYS_WRITEV, ZT_DIR_EGRESS, ctx->args[1], ctx->args[2])
+ZT_ENTER(recvmsg, PENDING_BUF_MSGHDR, ZT_SYS_RECVMSG, ZT_DIR_INGRESS, ctx->args[1], 0)
+ZT_ENTER(sendmsg, PENDING_BUF_MSGHDR, ZT_SYS_SENDMSG, ZT_DIR_EGRESS, ctx->args[1], 0)
+ZT_ENTER(sendfile64, PENDING_BUF_NONE, ZT_SYS_SENDFILE, ZT_DIR_EGRESS, 0, 0)

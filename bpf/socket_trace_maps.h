@@ -1,1 +1,62 @@
-/* placeholder */
+/* Maps and per-connection state of socket_trace.bpf.c. Kernel-only: userspace
+ * reaches these through the skeleton, and reads events through
+ * zerotrace_events.h. */
+#ifndef ZEROTRACE_SOCKET_TRACE_MAPS_H
+#define ZEROTRACE_SOCKET_TRACE_MAPS_H
+
+#include "zerotrace_events.h"
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+/* Values of the tgid_verdict map, written by userspace. */
+#define ZT_TGID_TRACE 1  /* traced when the pid allow-list is on */
+#define ZT_TGID_IGNORE 2 /* never traced (e.g. --exe did not match) */
+
+/* One entry per (tgid, fd) the programs have looked at. Non-sockets and
+ * sockets we do not parse are kept too, as ZT_PROTO_OTHER, so the next
+ * syscall on that fd costs one lookup and nothing more. */
+struct conn_state {
+	__u64 generation;
+	__u64 bytes[2]; /* per enum zt_direction */
+	struct zt_endpoints endpoints;
+	__u8 role;          /* enum zt_role */
+	__u8 protocol;      /* enum zt_protocol */
+	__u8 unknown_msgs;  /* messages seen before classification */
+	__u8 _pad[5];
+};
+
+/* Syscall arguments saved at entry for the exit handler. */
+struct pending_io {
+	__u64 enter_ns;
+	__u64 buf;    /* buffer, iovec array, or user_msghdr, per kind */
+	__u64 count;  /* iovec count when kind is IOV */
+	__s32 fd;
+	__u8 syscall;   /* enum zt_syscall */
+	__u8 direction; /* enum zt_direction */
+	__u8 kind;      /* enum pending_buf_kind */
+	__u8 _pad;
+};
+
+enum pending_buf_kind {
+	PENDING_BUF_PLAIN = 0,
+	PENDING_BUF_IOV = 1,
+	PENDING_BUF_MSGHDR = 2,
+	PENDING_BUF_NONE = 3, /* sendfile: bytes come from a file, not userspace */
+};
+
+/* Scratch space for building one event; twice the capture so the verifier
+ * can prove any offset < ZT_MAX_CAPTURE plus any length <= ZT_MAX_CAPTURE
+ * stays inside. */
+struct event_scratch {
+	struct zt_data_event_header hdr;
+	__u8 data[ZT_MAX_CAPTURE * 2];
+};
+
+static __always_inline __u64 conn_key(__u32 tgid, __s32 fd)
+{
+	return ((__u64)tgid << 32) | (__u32)fd;
+}
+
+#endif /* ZEROTRACE_SOCKET_TRACE_MAPS_H */

@@ -1,5 +1,5 @@
 /* The one contract between the kernel programs and the userspace agent.
- * Included by bpf/*.bpf.c (with vmlinux.h) and by C++ (with linux/types.h).
+ * Included by the bpf/ programs (with vmlinux.h) and by C++ (with linux/types.h).
  * Every struct here has a fixed layout: explicit padding, no pointers. */
 #ifndef ZEROTRACE_BPF_EVENTS_H
 #define ZEROTRACE_BPF_EVENTS_H

@@ -1,0 +1,72 @@
+#include "probes/bpf_environment.h"
+
+#include <bpf/libbpf.h>
+#include <spdlog/spdlog.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <cstdarg>
+#include <cstdio>
+#include <linux/magic.h>
+
+namespace zerotrace::probes {
+namespace {
+
+bool IsMountOfType(const char* path, long magic) {
+  struct statfs fs {};
+  return statfs(path, &fs) == 0 && static_cast<long>(fs.f_type) == magic;
+}
+
+// Mounts `fstype` at `path` unless it is there already. False when it is
+// neither there nor mountable.
+bool EnsureMounted(const char* path, const char* fstype, long magic) {
+  if (IsMountOfType(path, magic)) return true;
+  if (mount(fstype, path, fstype, 0, nullptr) == 0) {
+    spdlog::debug("mounted {} at {}", fstype, path);
+    return true;
+  }
+  return false;
+}
+
+int LibbpfToSpdlog(enum libbpf_print_level level, const char* format, va_list args) {
+  char line[1024];
+  int n = vsnprintf(line, sizeof(line), format, args);
+  if (n > 0 && line[std::min<size_t>(n, sizeof(line) - 1) - 1] == '\n')
+    line[std::min<size_t>(n, sizeof(line) - 1) - 1] = '\0';
+  if (level == LIBBPF_WARN)
+    spdlog::debug("libbpf: {}", line);
+  else
+    spdlog::trace("libbpf: {}", line);
+  return n;
+}
+
+int LibbpfSilent(enum libbpf_print_level, const char*, va_list) { return 0; }
+
+}  // namespace
+
+std::string PrepareBpfEnvironment() {
+  if (geteuid() != 0)
+    return "zerotrace needs root (or CAP_BPF, CAP_PERFMON and CAP_SYS_PTRACE): run it with sudo";
+  struct stat st {};
+  if (stat("/sys/kernel/btf/vmlinux", &st) != 0)
+    return "this kernel has no BTF (/sys/kernel/btf/vmlinux is missing): use a kernel built "
+           "with CONFIG_DEBUG_INFO_BTF=y";
+  if (!IsMountOfType("/sys/kernel/tracing", TRACEFS_MAGIC) &&
+      !IsMountOfType("/sys/kernel/debug/tracing", TRACEFS_MAGIC) &&
+      !EnsureMounted("/sys/kernel/tracing", "tracefs", TRACEFS_MAGIC))
+    return "tracefs is not mounted and could not be mounted: run "
+           "'mount -t tracefs tracefs /sys/kernel/tracing'";
+  // Nothing is pinned yet, but later stages and users expect bpffs; a
+  // failure here is not fatal.
+  if (!EnsureMounted("/sys/fs/bpf", "bpf", BPF_FS_MAGIC))
+    spdlog::debug("bpffs is not mounted at /sys/fs/bpf and could not be mounted");
+  return {};
+}
+
+void RouteLibbpfLogs(bool verbose) {
+  libbpf_set_print(verbose ? LibbpfToSpdlog : LibbpfSilent);
+}
+
+}  // namespace zerotrace::probes

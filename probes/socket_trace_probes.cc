@@ -1,0 +1,116 @@
+#include "probes/socket_trace_probes.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "bpf/socket_trace_maps.h"
+#include "socket_trace.skel.h"
+
+namespace zerotrace::probes {
+namespace {
+
+uint32_t RoundUpToPowerOfTwo(uint32_t v) {
+  uint32_t p = 4096;
+  while (p < v && p < (1u << 30)) p <<= 1;
+  return p;
+}
+
+std::string ErrnoText(int err) { return std::strerror(err < 0 ? -err : err); }
+
+}  // namespace
+
+std::unique_ptr<SocketTraceProbes> SocketTraceProbes::Start(const SocketTraceOptions& options,
+                                                            std::string* error) {
+  socket_trace* skel = socket_trace__open();
+  if (!skel) {
+    *error = "could not open the socket tracing BPF object: " + ErrnoText(errno);
+    return nullptr;
+  }
+  std::unique_ptr<SocketTraceProbes> probes(new SocketTraceProbes(skel));
+
+  skel->rodata->self_tgid = options.self_tgid;
+  skel->rodata->filter_by_pid = options.pids.empty() ? 0 : 1;
+  size_t nports = std::min<size_t>(options.ports.size(), ZT_MAX_FILTER_PORTS);
+  if (options.ports.size() > ZT_MAX_FILTER_PORTS)
+    spdlog::warn("only the first {} --port values are used", ZT_MAX_FILTER_PORTS);
+  skel->rodata->filter_port_count = static_cast<uint32_t>(nports);
+  for (size_t i = 0; i < nports; ++i) skel->rodata->filter_ports[i] = options.ports[i];
+  bpf_map__set_max_entries(skel->maps.events, RoundUpToPowerOfTwo(options.ring_buffer_bytes));
+
+  if (int err = socket_trace__load(skel); err != 0) {
+    *error = "the kernel refused to load the socket tracing programs (" + ErrnoText(err) +
+             "); run with --verbose to see the verifier's reason";
+    return nullptr;
+  }
+
+  int verdict_fd = bpf_map__fd(skel->maps.tgid_verdict);
+  for (uint32_t pid : options.pids) {
+    uint8_t v = ZT_TGID_TRACE;
+    bpf_map_update_elem(verdict_fd, &pid, &v, BPF_ANY);
+  }
+
+  // Attach one by one so a failure names the tracepoint that failed.
+  bpf_program* prog = nullptr;
+  bpf_object__for_each_program(prog, skel->obj) {
+    bpf_link* link = bpf_program__attach(prog);
+    if (!link) {
+      int err = errno;
+      *error = std::string("could not attach tracepoint '") + bpf_program__section_name(prog) +
+               "' (" + ErrnoText(err) + "): is tracefs mounted and the syscall tracepoint present?";
+      return nullptr;
+    }
+    probes->links_.emplace_back(link);
+  }
+  return probes;
+}
+
+void SocketTraceProbes::LinkDestroyer::operator()(bpf_link* link) const {
+  bpf_link__destroy(link);
+}
+
+SocketTraceProbes::~SocketTraceProbes() {
+  links_.clear();  // detach before the programs go
+  socket_trace__destroy(skel_);
+}
+
+int SocketTraceProbes::events_map_fd() const { return bpf_map__fd(skel_->maps.events); }
+
+KernelCounters SocketTraceProbes::ReadCounters() const {
+  KernelCounters out;
+  int fd = bpf_map__fd(skel_->maps.counters);
+  int ncpu = libbpf_num_possible_cpus();
+  if (ncpu <= 0) return out;
+  std::vector<uint64_t> per_cpu(static_cast<size_t>(ncpu));
+  auto sum = [&](uint32_t which) -> uint64_t {
+    if (bpf_map_lookup_elem(fd, &which, per_cpu.data()) != 0) return 0;
+    uint64_t total = 0;
+    for (uint64_t v : per_cpu) total += v;
+    return total;
+  };
+  out.events_lost = sum(ZT_COUNTER_EVENTS_LOST);
+  out.connections_tracked = sum(ZT_COUNTER_CONNS_TRACKED);
+  out.connections_ignored = sum(ZT_COUNTER_CONNS_IGNORED);
+  out.connection_table_full = sum(ZT_COUNTER_CONN_TABLE_FULL);
+  return out;
+}
+
+void SocketTraceProbes::IgnoreProcess(uint32_t tgid, int32_t fd) {
+  uint8_t v = ZT_TGID_IGNORE;
+  bpf_map_update_elem(bpf_map__fd(skel_->maps.tgid_verdict), &tgid, &v, BPF_ANY);
+  if (fd < 0) return;
+  uint64_t key = conn_key(tgid, fd);
+  conn_state state{};
+  int conns_fd = bpf_map__fd(skel_->maps.conns);
+  if (bpf_map_lookup_elem(conns_fd, &key, &state) == 0) {
+    state.protocol = ZT_PROTO_OTHER;
+    bpf_map_update_elem(conns_fd, &key, &state, BPF_EXIST);
+  }
+}
+
+}  // namespace zerotrace::probes

@@ -1,0 +1,58 @@
+// The socket syscall tracepoints: loads bpf/socket_trace.bpf.c through its
+// skeleton, configures the in-kernel filters, attaches every program, and
+// owns them until destroyed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bpf/zerotrace_events.h"
+
+struct socket_trace;
+struct bpf_link;
+
+namespace zerotrace::probes {
+
+struct SocketTraceOptions {
+  uint32_t self_tgid = 0;           // never traced
+  std::vector<uint32_t> pids;       // empty: every process
+  std::vector<uint16_t> ports;      // empty: every port
+  uint32_t ring_buffer_bytes = 8u << 20;  // rounded up to a power of two
+};
+
+struct KernelCounters {
+  uint64_t events_lost = 0;
+  uint64_t connections_tracked = 0;
+  uint64_t connections_ignored = 0;
+  uint64_t connection_table_full = 0;
+};
+
+class SocketTraceProbes {
+ public:
+  // Loads and attaches. On failure returns null and sets `error` to one line.
+  static std::unique_ptr<SocketTraceProbes> Start(const SocketTraceOptions& options,
+                                                  std::string* error);
+  ~SocketTraceProbes();
+  SocketTraceProbes(const SocketTraceProbes&) = delete;
+  SocketTraceProbes& operator=(const SocketTraceProbes&) = delete;
+
+  int events_map_fd() const;
+  size_t attached_programs() const { return links_.size(); }
+  KernelCounters ReadCounters() const;
+
+  // Stops tracing a process (userspace filters such as --exe decided so):
+  // its new connections are ignored in the kernel, and so is `fd` if >= 0.
+  void IgnoreProcess(uint32_t tgid, int32_t fd);
+
+ private:
+  explicit SocketTraceProbes(socket_trace* skel) : skel_(skel) {}
+  struct LinkDestroyer {
+    void operator()(bpf_link* link) const;
+  };
+  socket_trace* skel_;
+  std::vector<std::unique_ptr<bpf_link, LinkDestroyer>> links_;
+};
+
+}  // namespace zerotrace::probes

@@ -1,0 +1,501 @@
+"""End-to-end harness: the real agent, real unmodified servers, real clients.
+
+Everything a test starts is stopped by the test case's cleanups, even when an assertion fails.
+Python 3 standard library only (Debian's /usr/bin/python3).
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+E2E_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(E2E_DIR))
+SERVERS_DIR = os.path.join(E2E_DIR, 'servers')
+RECEIVER_DIR = os.path.join(REPO, 'tests', 'otlp-receiver')
+AGENT = os.environ.get('ZT_AGENT', os.path.join(REPO, 'build', 'zerotrace'))
+PYTHON = '/usr/bin/python3' if os.path.exists('/usr/bin/python3') else sys.executable
+
+IN_CI = os.environ.get('CI', '').lower() == 'true'
+AGENT_READY_LINE = 'zerotrace is tracing'
+
+# OTLP SpanKind and StatusCode enums as integers.
+KIND_SERVER = 2
+KIND_CLIENT = 3
+STATUS_UNSET, STATUS_OK, STATUS_ERROR = 0, 1, 2
+
+
+def environment_problem():
+    """Why real-BPF tests cannot run here, or None when they can."""
+    if os.geteuid() != 0:
+        return 'end-to-end tests need root (BPF, tracepoints): run with sudo'
+    if not os.path.exists('/sys/kernel/btf/vmlinux'):
+        return 'kernel has no BTF (/sys/kernel/btf/vmlinux missing)'
+    if not os.access(AGENT, os.X_OK):
+        return f'agent binary {AGENT} not built (run scripts/test.sh or cmake --build build)'
+    return None
+
+
+def require_tool(case, tool):
+    if shutil.which(tool) is None:
+        skip_or_fail(case, f'{tool} not installed (run scripts/install-deps.sh)')
+
+
+def skip_or_fail(case, reason):
+    """Skip locally; under CI=true a skip would hide a broken setup, so fail instead."""
+    if IN_CI:
+        case.fail(f'CI=true and the test cannot run: {reason}')
+    case.skipTest(reason)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, proc=None, timeout=30.0, what='server'):
+    """Wait until something accepts TCP on 127.0.0.1:port. A bare connect sends no HTTP, so it
+    makes no span."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f'{what} exited with {proc.returncode} before listening on {port}')
+        try:
+            with socket.create_connection(('127.0.0.1', port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f'{what} did not listen on port {port} within {timeout:.0f} s')
+
+
+def descendants(pid):
+    """pid and all its live descendants (nginx workers are children of the master)."""
+    children = {}
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f'/proc/{entry}/stat') as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(')') + 2:].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        if p in out:
+            continue
+        out.add(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def stop_process(proc, sig=signal.SIGTERM, timeout=10.0):
+    """Stop one process we started (by its own pid), escalating to SIGKILL."""
+    if proc.poll() is not None:
+        return proc.returncode
+    try:
+        proc.send_signal(sig)
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait(timeout=5)
+
+
+def tail(path, n=40):
+    try:
+        with open(path, errors='replace') as f:
+            return ''.join(f.readlines()[-n:])
+    except OSError:
+        return ''
+
+
+def read_json_lines(path):
+    spans = []
+    with open(path) as f:
+        for lineno, line in enumerate(f, 1):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                spans.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                raise AssertionError(f'{path}:{lineno}: not JSON ({e}): {line[:200]}')
+    return spans
+
+
+class Workdir:
+    """A temp dir per test, removed by the cleanup."""
+
+    def __init__(self, case):
+        self.path = tempfile.mkdtemp(prefix='zt-e2e-')
+        os.chmod(self.path, 0o755)  # nginx workers may run as another user
+        case.addCleanup(shutil.rmtree, self.path, True)
+
+    def file(self, *parts):
+        return os.path.join(self.path, *parts)
+
+
+class Agent:
+    """build/zerotrace run as the user would, stopped with SIGINT."""
+
+    def __init__(self, case, workdir, output='json', args=(), env=None, timeout=30.0):
+        self.case = case
+        self.spans_path = workdir.file('spans.jsonl')
+        self.stderr_path = workdir.file('agent.stderr')
+        self.stdout_path = workdir.file('agent.stdout')
+        cmd = [AGENT]
+        if output == 'json':
+            cmd += ['--output', 'json', '--output-file', self.spans_path]
+        elif output == 'otlp':
+            cmd += ['--output', 'otlp']
+        elif output is not None:
+            cmd += ['--output', output]
+        cmd += list(args)
+        full_env = {k: v for k, v in os.environ.items()
+                    if not k.startswith('OTEL_EXPORTER_OTLP')}
+        full_env.update(env or {})
+        self.cmd = cmd
+        self._stderr = open(self.stderr_path, 'w')
+        self._stdout = open(self.stdout_path, 'w')
+        self.proc = subprocess.Popen(cmd, stdout=self._stdout, stderr=self._stderr,
+                                     stdin=subprocess.DEVNULL, env=full_env)
+        self.pid = self.proc.pid
+        self.returncode = None
+        case.addCleanup(self._cleanup)
+        self._wait_ready(timeout)
+
+    def _wait_ready(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if AGENT_READY_LINE in tail(self.stderr_path, 200):
+                return
+            if self.proc.poll() is not None:
+                raise AssertionError(
+                    f'agent exited with {self.proc.returncode} before tracing; '
+                    f'command: {" ".join(self.cmd)}\nstderr:\n{tail(self.stderr_path)}')
+            time.sleep(0.05)
+        raise AssertionError(f'agent did not print "{AGENT_READY_LINE}" within {timeout:.0f} s;'
+                             f'\nstderr:\n{tail(self.stderr_path)}')
+
+    def stop(self, settle=0.5):
+        """Let in-flight events drain, then SIGINT; the agent flushes and must exit 0."""
+        if self.returncode is None:
+            time.sleep(settle)
+            self.returncode = stop_process(self.proc, signal.SIGINT, timeout=20)
+            self._stderr.close()
+            self._stdout.close()
+        self.case.assertEqual(
+            self.returncode, 0,
+            f'agent exit code after SIGINT; stderr:\n{tail(self.stderr_path)}')
+        return self.returncode
+
+    def spans(self):
+        self.stop()
+        if not os.path.exists(self.spans_path):
+            self.case.fail(f'agent wrote no {self.spans_path}; stderr:\n{tail(self.stderr_path)}')
+        return read_json_lines(self.spans_path)
+
+    def stderr(self):
+        return tail(self.stderr_path, 10_000)
+
+    def _cleanup(self):
+        if self.returncode is None:
+            stop_process(self.proc, signal.SIGINT, timeout=20)
+            self._stderr.close()
+            self._stdout.close()
+
+
+class Server:
+    """A real server process on a free port; stopped by the cleanup."""
+
+    name = 'server'
+
+    def __init__(self, case, workdir, cmd, port, cwd=None, env=None, ready_timeout=30.0):
+        self.port = port
+        self.log_path = workdir.file(f'{self.name}-{port}.log')
+        self._log = open(self.log_path, 'w')
+        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, cwd=cwd,
+                                     env=dict(os.environ, **(env or {})))
+        self.pid = self.proc.pid
+        case.addCleanup(self.stop)
+        try:
+            wait_for_port(port, self.proc, ready_timeout, what=f'{self.name} ({" ".join(cmd)})')
+        except RuntimeError as e:
+            raise AssertionError(f'{e}\nlog:\n{tail(self.log_path)}')
+        # Known now, while the server is alive (spans are checked after it may be gone).
+        self.pids = descendants(self.pid)
+
+    def url(self, path='/'):
+        return f'http://127.0.0.1:{self.port}{path}'
+
+    def refresh_pids(self):
+        self.pids |= descendants(self.pid)
+        return self.pids
+
+    def stop(self):
+        if self.proc.poll() is None:
+            stop_process(self.proc, signal.SIGTERM)
+        if not self._log.closed:
+            self._log.close()
+
+
+class PythonHttpServer(Server):
+    """Debian's python3 -m http.server serving a temp dir with hello.txt."""
+
+    name = 'python-http-server'
+
+    def __init__(self, case, workdir):
+        self.root = workdir.file('www-python')
+        os.makedirs(self.root, exist_ok=True)
+        with open(os.path.join(self.root, 'hello.txt'), 'w') as f:
+            f.write('hello from python\n')
+        port = free_port()
+        super().__init__(case, workdir, [PYTHON, '-m', 'http.server', str(port),
+                                         '--bind', '127.0.0.1', '--directory', self.root], port)
+
+
+class NodeServer(Server):
+    name = 'node-server'
+
+    def __init__(self, case, workdir):
+        require_tool(case, 'node')
+        port = free_port()
+        super().__init__(case, workdir,
+                         ['node', os.path.join(SERVERS_DIR, 'node_server.js'), str(port)], port)
+
+
+class JavaServer(Server):
+    name = 'java-server'
+
+    def __init__(self, case, workdir):
+        require_tool(case, 'java')
+        port = free_port()
+        # Single-file source launch compiles in memory first: allow for a slow JVM start.
+        super().__init__(case, workdir, ['java', 'JavaServer.java', str(port)], port,
+                         cwd=SERVERS_DIR, ready_timeout=60.0)
+
+
+NGINX_CONF = """\
+worker_processes 1;
+daemon off;
+master_process on;
+user root;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log {dir}/access.log;
+    client_body_temp_path {dir}/tmp/body;
+    proxy_temp_path {dir}/tmp/proxy;
+    fastcgi_temp_path {dir}/tmp/fastcgi;
+    uwsgi_temp_path {dir}/tmp/uwsgi;
+    scgi_temp_path {dir}/tmp/scgi;
+    keepalive_requests 100000;
+    default_type text/plain;
+    server {{
+        listen 127.0.0.1:{port};
+        root {dir}/www;
+        location / {{ }}
+    }}
+}}
+"""
+
+
+class NginxServer(Server):
+    """nginx in the foreground (daemon off) as root, with all its files in a temp dir."""
+
+    name = 'nginx'
+
+    def __init__(self, case, workdir):
+        require_tool(case, 'nginx')
+        self.dir = workdir.file('nginx')
+        os.makedirs(os.path.join(self.dir, 'www'), exist_ok=True)
+        os.makedirs(os.path.join(self.dir, 'tmp'), exist_ok=True)
+        with open(os.path.join(self.dir, 'www', 'index.html'), 'w') as f:
+            f.write('<html><body>hello from nginx</body></html>\n')
+        port = free_port()
+        conf = os.path.join(self.dir, 'nginx.conf')
+        with open(conf, 'w') as f:
+            f.write(NGINX_CONF.format(dir=self.dir, port=port))
+        nginx = shutil.which('nginx')
+        super().__init__(case, workdir,
+                         [nginx, '-p', self.dir, '-c', conf, '-e', os.path.join(self.dir, 'error.log')],
+                         port)
+        # The worker is forked after the master listens: wait until it exists.
+        deadline = time.monotonic() + 10
+        while len(self.refresh_pids()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def access_log_count(self):
+        try:
+            with open(os.path.join(self.dir, 'access.log')) as f:
+                return sum(1 for _ in f)
+        except FileNotFoundError:
+            return 0
+
+    def stop(self):
+        if self.proc.poll() is None:
+            stop_process(self.proc, signal.SIGQUIT)  # graceful: workers finish and log
+        super().stop()
+
+
+class OtlpReceiver:
+    """tests/otlp-receiver/receiver.js: decodes OTLP with OpenTelemetry JS's own protobuf root."""
+
+    def __init__(self, case, workdir):
+        require_tool(case, 'node')
+        root_js = os.path.join(RECEIVER_DIR, 'node_modules', '@opentelemetry', 'otlp-transformer',
+                               'build', 'src', 'generated', 'root.js')
+        if not os.path.exists(root_js):
+            skip_or_fail(case, f'OTLP receiver dependencies missing: run npm ci in {RECEIVER_DIR}')
+        self.output = workdir.file('otlp-spans.jsonl')
+        self.log_path = workdir.file('receiver.log')
+        self.port = free_port()
+        self._log = open(self.log_path, 'w')
+        self.proc = subprocess.Popen(
+            ['node', os.path.join(RECEIVER_DIR, 'receiver.js'), '--port', str(self.port),
+             '--output', self.output],
+            stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=RECEIVER_DIR)
+        self.pid = self.proc.pid
+        case.addCleanup(self.stop)
+        deadline = time.monotonic() + 20
+        while f'receiver listening on {self.port}' not in tail(self.log_path):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f'OTLP receiver did not start:\n{tail(self.log_path)}')
+            time.sleep(0.05)
+
+    @property
+    def endpoint(self):
+        return f'http://127.0.0.1:{self.port}'
+
+    def spans(self):
+        if not os.path.exists(self.output):
+            return []
+        return read_json_lines(self.output)
+
+    def wait_for(self, predicate, timeout=10.0):
+        """Poll the decoded spans until predicate(spans) holds; returns the spans either way."""
+        deadline = time.monotonic() + timeout
+        while True:
+            spans = self.spans()
+            if predicate(spans) or time.monotonic() > deadline:
+                return spans
+            time.sleep(0.1)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            stop_process(self.proc, signal.SIGTERM)
+        if not self._log.closed:
+            self._log.close()
+
+
+class CurlResult:
+    def __init__(self, pid, transfers, stdout, stderr):
+        self.pid = pid
+        self.transfers = transfers  # [(http_code, num_connects)]
+        self.stdout = stdout
+        self.stderr = stderr
+
+    @property
+    def codes(self):
+        return [code for code, _ in self.transfers]
+
+    @property
+    def connects(self):
+        return sum(n for _, n in self.transfers)
+
+
+def curl(urls, headers=(), timeout=20):
+    """One curl process fetching urls in order (so it reuses its keep-alive connection).
+    Returns its pid (spans from it are CLIENT spans) and per-transfer status and connects."""
+    if isinstance(urls, str):
+        urls = [urls]
+    cmd = ['curl', '-sS', '--max-time', str(timeout), '-w', '%{http_code} %{num_connects}\n']
+    for h in headers:
+        cmd += ['-H', h]
+    for u in urls:
+        cmd += [u, '-o', '/dev/null']
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL)
+    out, err = proc.communicate(timeout=timeout + 10)
+    if proc.returncode != 0:
+        raise AssertionError(f'curl failed ({proc.returncode}): {err.strip()}')
+    transfers = []
+    for line in out.splitlines():
+        code, connects = line.split()
+        transfers.append((int(code), int(connects)))
+    return CurlResult(proc.pid, transfers, out, err)
+
+
+def wrk(url, threads=1, connections=4, duration='2s'):
+    """Runs wrk; returns (pid, total requests completed per wrk's own summary, output)."""
+    proc = subprocess.Popen(['wrk', f'-t{threads}', f'-c{connections}', f'-d{duration}', url],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            stdin=subprocess.DEVNULL)
+    out, _ = proc.communicate(timeout=60)
+    if proc.returncode != 0:
+        raise AssertionError(f'wrk failed ({proc.returncode}):\n{out}')
+    total = None
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[1] == 'requests' and parts[2] == 'in':
+            total = int(parts[0])
+    return proc.pid, total, out
+
+
+# ---- span selection (works for the agent's JSON lines and the receiver's decoded lines) ----
+
+def span_pid(span):
+    pid = span.get('resource', {}).get('process.pid')
+    return int(pid) if pid is not None else None
+
+
+def from_pids(spans, pids):
+    pids = {pids} if isinstance(pids, int) else set(pids)
+    return [s for s in spans if span_pid(s) in pids]
+
+
+def of_kind(spans, kind):
+    return [s for s in spans if s.get('kind') == kind]
+
+
+def attr(span, key, default=None):
+    return span.get('attributes', {}).get(key, default)
+
+
+def duration_ms(span):
+    return (int(span['end_time_unix_nano']) - int(span['start_time_unix_nano'])) / 1e6
+
+
+def describe(spans, limit=30):
+    """Compact listing for assertion messages."""
+    rows = [f'  pid={span_pid(s)} kind={s.get("kind")} name={s.get("name")!r} '
+            f'path={attr(s, "url.path")!r} status={attr(s, "http.response.status_code")}'
+            for s in spans[:limit]]
+    if len(spans) > limit:
+        rows.append(f'  ... {len(spans) - limit} more')
+    return f'{len(spans)} spans:\n' + '\n'.join(rows)
+
+
+class E2ETestCase(unittest.TestCase):
+    """Base class: skips (or fails under CI=true) where real BPF cannot run."""
+
+    def setUp(self):
+        problem = environment_problem()
+        if problem:
+            skip_or_fail(self, problem)
+        require_tool(self, 'curl')
+        self.work = Workdir(self)
+
+    def start_agent(self, **kwargs):
+        return Agent(self, self.work, **kwargs)
