@@ -1,1 +1,46 @@
-// placeholder during scaffolding
+#include "agent/pipeline.h"
+
+#include <variant>
+
+#include "agent/events/event_decoder.h"
+
+namespace zerotrace {
+
+Pipeline::Pipeline(ProcessSelector selector, ProcessRegistry& processes, SpanBuilder& builder,
+                   SpanSink& sink, IgnoreProcess ignore_process)
+    : selector_(std::move(selector)),
+      processes_(processes),
+      builder_(builder),
+      sink_(sink),
+      ignore_process_(std::move(ignore_process)),
+      tracker_([this](HttpExchange&& exchange) { OnExchange(std::move(exchange)); }) {}
+
+void Pipeline::OnRecord(std::span<const uint8_t> record) {
+  ++stats_.records;
+  DecodedEvent event = DecodeEvent(record);
+  if (const auto* data = std::get_if<DataEventView>(&event)) {
+    uint32_t tgid = data->header->conn.tgid;
+    if (!selector_.Wanted(tgid)) {
+      ++stats_.filtered_events;
+      if (ignore_process_) ignore_process_(tgid, data->header->conn.fd);
+      return;
+    }
+    tracker_.OnData(*data);
+  } else if (const auto* close = std::get_if<CloseEventView>(&event)) {
+    tracker_.OnClose(*close->event);
+  } else {
+    ++stats_.malformed_records;
+  }
+}
+
+void Pipeline::OnExchange(HttpExchange&& exchange) {
+  ++stats_.spans;
+  sink_.Consume(builder_.Build(exchange, processes_.ResourceFor(exchange.connection.key.tgid)));
+}
+
+void Pipeline::Tick(uint64_t now_monotonic_ns, uint64_t now_unix_ns) {
+  tracker_.Expire(now_monotonic_ns);
+  sink_.Tick(now_unix_ns);
+}
+
+}  // namespace zerotrace

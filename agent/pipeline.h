@@ -1,0 +1,53 @@
+// The userspace data path on one thread: raw ring-buffer records →
+// connection tracker (ordered streams, HTTP/1.x parsing, pairing) → span
+// builder → sink. No locks: the sink takes spans and returns at once.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+
+#include "agent/connection/connection_tracker.h"
+#include "agent/process/process_registry.h"
+#include "agent/selection/process_selector.h"
+#include "agent/span/span_builder.h"
+#include "exporter/span_sink.h"
+
+namespace zerotrace {
+
+struct PipelineStats {
+  uint64_t records = 0;
+  uint64_t malformed_records = 0;
+  uint64_t filtered_events = 0;  // processes not selected
+  uint64_t spans = 0;
+};
+
+class Pipeline {
+ public:
+  // Called when a process turns out not to be wanted, so the kernel can stop
+  // sending its events.
+  using IgnoreProcess = std::function<void(uint32_t tgid, int32_t fd)>;
+
+  Pipeline(ProcessSelector selector, ProcessRegistry& processes, SpanBuilder& builder,
+           SpanSink& sink, IgnoreProcess ignore_process);
+
+  void OnRecord(std::span<const uint8_t> record);
+  // Time-driven work: reorder timeouts, idle connections, sink batching.
+  void Tick(uint64_t now_monotonic_ns, uint64_t now_unix_ns);
+
+  const PipelineStats& stats() const { return stats_; }
+  const ConnectionTracker& tracker() const { return tracker_; }
+
+ private:
+  void OnExchange(HttpExchange&& exchange);
+
+  ProcessSelector selector_;
+  ProcessRegistry& processes_;
+  SpanBuilder& builder_;
+  SpanSink& sink_;
+  IgnoreProcess ignore_process_;
+  ConnectionTracker tracker_;
+  PipelineStats stats_;
+};
+
+}  // namespace zerotrace

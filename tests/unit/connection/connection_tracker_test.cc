@@ -1,0 +1,169 @@
+#include "agent/connection/connection_tracker.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/testing/event_generator.h"
+
+namespace zerotrace {
+namespace {
+
+using testing::EventGenerator;
+using testing::Get;
+using testing::Ok;
+
+constexpr uint64_t kMs = 1'000'000;
+
+class TrackerTest : public ::testing::Test {
+ protected:
+  ConnectionTracker tracker{[this](HttpExchange&& e) { exchanges.push_back(std::move(e)); }};
+  std::vector<HttpExchange> exchanges;
+};
+
+TEST_F(TrackerTest, PairsServerRequestWithResponse) {
+  EventGenerator server(ZT_ROLE_SERVER);
+  tracker.OnData(server.In(Get("/a"), 1 * kMs, 2 * kMs).view());
+  tracker.OnData(server.Out(Ok(), 5 * kMs, 6 * kMs).view());
+  ASSERT_EQ(exchanges.size(), 1u);
+  EXPECT_EQ(exchanges[0].request.target, "/a");
+  EXPECT_EQ(exchanges[0].response.status_code, 200);
+  EXPECT_EQ(exchanges[0].connection.role, ConnectionRole::kServer);
+  EXPECT_EQ(exchanges[0].connection.local_port, 8080);
+  EXPECT_EQ(exchanges[0].connection.peer_address, "10.0.0.2");
+  EXPECT_EQ(exchanges[0].request.first_chunk.exit_ns, 2 * kMs);
+  EXPECT_EQ(exchanges[0].response.last_chunk.exit_ns, 6 * kMs);
+}
+
+TEST_F(TrackerTest, ClientRequestsAreTheEgressDirection) {
+  EventGenerator client(ZT_ROLE_CLIENT);
+  tracker.OnData(client.Out(Get("/c"), 1 * kMs, 2 * kMs).view());
+  tracker.OnData(client.In(Ok("", 404), 3 * kMs, 4 * kMs).view());
+  ASSERT_EQ(exchanges.size(), 1u);
+  EXPECT_EQ(exchanges[0].connection.role, ConnectionRole::kClient);
+  EXPECT_EQ(exchanges[0].response.status_code, 404);
+}
+
+TEST_F(TrackerTest, KeepAliveConnectionYieldsOneExchangePerRequest) {
+  EventGenerator server(ZT_ROLE_SERVER);
+  for (int i = 0; i < 20; ++i) {
+    uint64_t t = static_cast<uint64_t>(i) * 10 * kMs;
+    tracker.OnData(server.In(Get("/k/" + std::to_string(i)), t, t + 1).view());
+    tracker.OnData(server.Out(Ok(), t + 2, t + 3).view());
+  }
+  ASSERT_EQ(exchanges.size(), 20u);
+  EXPECT_EQ(exchanges[19].request.target, "/k/19");
+  EXPECT_EQ(tracker.connection_count(), 1u);
+}
+
+TEST_F(TrackerTest, PipelinedRequestsPairInOrder) {
+  EventGenerator server(ZT_ROLE_SERVER);
+  tracker.OnData(server.In(Get("/1") + Get("/2") + Get("/3"), 1, 2).view());
+  tracker.OnData(server.Out(Ok("a", 200) + Ok("b", 404), 3, 4).view());
+  tracker.OnData(server.Out(Ok("c", 500), 5, 6).view());
+  ASSERT_EQ(exchanges.size(), 3u);
+  EXPECT_EQ(exchanges[0].request.target, "/1");
+  EXPECT_EQ(exchanges[0].response.status_code, 200);
+  EXPECT_EQ(exchanges[1].request.target, "/2");
+  EXPECT_EQ(exchanges[1].response.status_code, 404);
+  EXPECT_EQ(exchanges[2].request.target, "/3");
+  EXPECT_EQ(exchanges[2].response.status_code, 500);
+}
+
+TEST_F(TrackerTest, OutOfOrderEventsOfOneDirectionAreReordered) {
+  EventGenerator server(ZT_ROLE_SERVER);
+  auto req = server.In(Get("/r"), 1, 2);
+  std::string response = Ok("0123456789");
+  auto head = server.Out(response.substr(0, 20), 3, 4);
+  auto tail = server.Out(response.substr(20), 5, 6);
+  tracker.OnData(req.view());
+  tracker.OnData(tail.view());  // arrives before the head
+  EXPECT_TRUE(exchanges.empty());
+  tracker.OnData(head.view());
+  ASSERT_EQ(exchanges.size(), 1u);
+  EXPECT_EQ(exchanges[0].response.status_code, 200);
+  EXPECT_EQ(exchanges[0].response.last_chunk.exit_ns, 6u);
+}
+
+TEST_F(TrackerTest, LostEventIsGivenUpOnAndLaterRequestsStillPair) {
+  EventGenerator server(ZT_ROLE_SERVER);
+  tracker.OnData(server.In(Get("/first"), 1 * kMs, 2 * kMs).view());
+  server.Out(Ok(), 3 * kMs, 4 * kMs);  // lost: never delivered
+  tracker.OnData(server.In(Get("/second"), 10 * kMs, 11 * kMs).view());
+  tracker.OnData(server.Out(Ok("x", 201), 12 * kMs, 13 * kMs).view());
+  // The second response waits for the lost bytes, then the hole is declared.
+  EXPECT_TRUE(exchanges.empty());
+  tracker.Expire(13 * kMs + StreamReorderer::kMaxHoldNs + 1);
+  // Which request 201 answers is unknowable now: neither is paired with it.
+  EXPECT_TRUE(exchanges.empty());
+  EXPECT_EQ(tracker.stats().unpaired_requests, 2u);
+  // The connection carries on correctly after the hole.
+  tracker.OnData(server.In(Get("/third"), 20 * kMs, 21 * kMs).view());
+  tracker.OnData(server.Out(Ok("y", 202), 22 * kMs, 23 * kMs).view());
+  ASSERT_EQ(exchanges.size(), 1u);
+  EXPECT_EQ(exchanges[0].request.target, "/third");
+  EXPECT_EQ(exchanges[0].response.status_code, 202);
+}
+
+TEST_F(TrackerTest, ResponseFromBeforeTheFirstSeenRequestIsNotPaired) {
+  // Connection picked up mid-stream: the first thing seen is the tail of an
+  // earlier exchange's response, written before the next request was read.
+  EventGenerator server(ZT_ROLE_SERVER);
+  tracker.OnData(server.Out(Ok("old", 200), 1 * kMs, 2 * kMs).view());
+  tracker.OnData(server.In(Get("/new"), 5 * kMs, 6 * kMs).view());
+  tracker.OnData(server.Out(Ok("new", 404), 7 * kMs, 8 * kMs).view());
+  ASSERT_EQ(exchanges.size(), 1u);
+  EXPECT_EQ(exchanges[0].request.target, "/new");
+  EXPECT_EQ(exchanges[0].response.status_code, 404);
+  EXPECT_EQ(tracker.stats().unpaired_responses, 1u);
+}
+
+TEST_F(TrackerTest, CloseFinishesResponseFramedByClose) {
+  EventGenerator server(ZT_ROLE_SERVER);
+  tracker.OnData(server.In("GET /old HTTP/1.0\r\n\r\n", 1, 2).view());
+  tracker.OnData(server.Out("HTTP/1.0 200 OK\r\n\r\nbody without length", 3, 4).view());
+  EXPECT_TRUE(exchanges.empty());
+  tracker.OnClose(server.Close(9));
+  ASSERT_EQ(exchanges.size(), 1u);
+  EXPECT_EQ(tracker.connection_count(), 0u);
+}
+
+TEST_F(TrackerTest, SameFdNewGenerationIsANewConnection) {
+  EventGenerator first(ZT_ROLE_SERVER, 100, 7, 1);
+  EventGenerator second(ZT_ROLE_SERVER, 100, 7, 2);
+  tracker.OnData(first.In(Get("/one"), 1, 2).view());
+  tracker.OnData(second.In(Get("/two"), 3, 4).view());
+  tracker.OnData(second.Out(Ok(), 5, 6).view());
+  ASSERT_EQ(exchanges.size(), 1u);
+  EXPECT_EQ(exchanges[0].request.target, "/two");
+  EXPECT_EQ(tracker.connection_count(), 2u);
+}
+
+TEST_F(TrackerTest, IdleConnectionsExpireAndCountUnpairedRequests) {
+  EventGenerator server(ZT_ROLE_SERVER);
+  tracker.OnData(server.In(Get("/hang"), 1, 2).view());
+  tracker.Expire(2 + TrackerLimits{}.idle_timeout_ns + 1);
+  EXPECT_EQ(tracker.connection_count(), 0u);
+  EXPECT_EQ(tracker.stats().unpaired_requests, 1u);
+}
+
+TEST_F(TrackerTest, GarbageOnAConnectionIsSkippedAndParsingRecovers) {
+  EventGenerator server(ZT_ROLE_SERVER);
+  tracker.OnData(server.In(std::string("\x16\x03\x01\x00\xff binary", 12), 1, 2).view());
+  tracker.OnData(server.In(Get("/after"), 3, 4).view());
+  tracker.OnData(server.Out(Ok(), 5, 6).view());
+  ASSERT_EQ(exchanges.size(), 1u);
+  EXPECT_EQ(exchanges[0].request.target, "/after");
+}
+
+TEST_F(TrackerTest, ConnectionTableIsBounded) {
+  ConnectionTracker small([this](HttpExchange&& e) { exchanges.push_back(std::move(e)); },
+                          TrackerLimits{.max_connections = 8});
+  for (int fd = 0; fd < 100; ++fd) {
+    EventGenerator server(ZT_ROLE_SERVER, 100, fd, 1);
+    small.OnData(server.In(Get("/x"), static_cast<uint64_t>(fd), static_cast<uint64_t>(fd) + 1).view());
+  }
+  EXPECT_LE(small.connection_count(), 8u);
+  EXPECT_EQ(small.stats().connections_evicted, 92u);
+}
+
+}  // namespace
+}  // namespace zerotrace
