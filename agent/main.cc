@@ -16,6 +16,8 @@
 #include "agent/process/process_registry.h"
 #include "agent/span/clock_offset.h"
 #include "agent/span/span_builder.h"
+#include "exporter/otlp/batch_options.h"
+#include "exporter/otlp/otlp_endpoint.h"
 #include "exporter/span_sink_factory.h"
 #include "probes/bpf_environment.h"
 #include "probes/socket_trace_probes.h"
@@ -62,7 +64,9 @@ OutputConfig ResolveOutput(const AgentConfig& config) {
   if (out.kind == OutputConfig::kOtlp && out.otlp_traces_url.empty())
     out.otlp_traces_url = "http://localhost:4318/v1/traces";
   out.json_path = config.output_file;
-  out.batch = BatchOptionsFromEnvironment();
+  out.otlp_headers = otlp::HeadersFromEnvironment();
+  out.batch = otlp::BatchOptionsFromEnvironment();
+  out.stats = std::make_shared<ExporterStats>();
   return out;
 }
 
@@ -98,8 +102,7 @@ int Run(const AgentConfig& config) {
     return 1;
   }
   OutputConfig output = ResolveOutput(config);
-  std::unique_ptr<SpanSink> sink = MakeSpanSink(output);
-  if (!sink) return 1;  // the factory said why
+  std::unique_ptr<SpanSink> sink = MakeSpanSink(output);  // throws a one-line reason
 
   probes::SocketTraceOptions probe_options;
   probe_options.self_tgid = static_cast<uint32_t>(getpid());
@@ -145,7 +148,7 @@ int Run(const AgentConfig& config) {
       last_clock_refresh = now;
     }
     if (stats_every > 0 && now - last_stats >= stats_every) {
-      LogCounters(pipeline, *probes, sink->stats());
+      LogCounters(pipeline, *probes, output.stats->Snapshot());
       last_stats = now;
     }
   }
@@ -154,7 +157,7 @@ int Run(const AgentConfig& config) {
   }
   pipeline.Tick(NowNs(CLOCK_MONOTONIC), NowNs(CLOCK_REALTIME));
   sink->Shutdown();
-  LogCounters(pipeline, *probes, sink->stats());
+  LogCounters(pipeline, *probes, output.stats->Snapshot());
   return 0;
 }
 

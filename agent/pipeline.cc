@@ -20,11 +20,15 @@ void Pipeline::OnRecord(std::span<const uint8_t> record) {
   DecodedEvent event = DecodeEvent(record);
   if (const auto* data = std::get_if<DataEventView>(&event)) {
     uint32_t tgid = data->header->conn.tgid;
-    if (!selector_.Wanted(tgid)) {
+    bool first_time = false;
+    if (!selector_.Wanted(tgid, &first_time)) {
       ++stats_.filtered_events;
       if (ignore_process_) ignore_process_(tgid, data->header->conn.fd);
       return;
     }
+    // Read the process's identity now: a short-lived client (curl) may be
+    // gone by the time its response completes.
+    if (first_time) processes_.ResourceFor(tgid);
     tracker_.OnData(*data);
   } else if (const auto* close = std::get_if<CloseEventView>(&event)) {
     tracker_.OnClose(*close->event);

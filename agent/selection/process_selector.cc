@@ -11,8 +11,9 @@ ProcessSelector::ProcessSelector(uint32_t self_tgid, std::vector<uint32_t> pids,
   if (!exe_regex.empty()) exe_.emplace(exe_regex, std::regex::ECMAScript | std::regex::optimize);
 }
 
-bool ProcessSelector::Wanted(uint32_t tgid) {
+bool ProcessSelector::Wanted(uint32_t tgid, bool* first_time) {
   auto it = verdicts_.find(tgid);
+  if (first_time) *first_time = it == verdicts_.end();
   if (it != verdicts_.end()) return it->second;
   if (verdicts_.size() > 65536) verdicts_.clear();  // pids recycle; keep it bounded
   bool wanted = Decide(tgid);

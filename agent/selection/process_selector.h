@@ -17,8 +17,9 @@ class ProcessSelector {
   ProcessSelector(uint32_t self_tgid, std::vector<uint32_t> pids, const std::string& exe_regex,
                   std::string proc_root = "/proc");
 
-  // True when events of `tgid` should become spans. Cached per process.
-  bool Wanted(uint32_t tgid);
+  // True when events of `tgid` should become spans. Cached per process;
+  // `first_time` (if given) tells whether this call made the decision.
+  bool Wanted(uint32_t tgid, bool* first_time = nullptr);
   void Forget(uint32_t tgid) { verdicts_.erase(tgid); }
 
  private:

@@ -32,12 +32,21 @@ std::array<uint8_t, N> RandomNonZero() {
   return id;
 }
 
-int HexValue(char c, HexCase accepted) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (accepted == HexCase::kAny && c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// Digit value per byte, -1 for "not hex". Tables rather than branches:
+// DecodeHex runs on the traceparent of every traced request.
+struct HexTables {
+  std::array<int8_t, 256> lower;
+  std::array<int8_t, 256> any;
+};
+constexpr HexTables kHex = [] {
+  HexTables t{};
+  t.lower.fill(-1);
+  t.any.fill(-1);
+  for (int c = '0'; c <= '9'; ++c) t.lower[c] = t.any[c] = static_cast<int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) t.lower[c] = t.any[c] = static_cast<int8_t>(c - 'a' + 10);
+  for (int c = 'A'; c <= 'F'; ++c) t.any[c] = static_cast<int8_t>(c - 'A' + 10);
+  return t;
+}();
 
 }  // namespace
 
@@ -68,10 +77,11 @@ std::string ToHex(std::span<const uint8_t> bytes) {
 
 bool DecodeHex(std::string_view hex, std::span<uint8_t> out, HexCase accepted) {
   if (hex.size() != 2 * out.size()) return false;
+  const std::array<int8_t, 256>& table = accepted == HexCase::kLowerOnly ? kHex.lower : kHex.any;
   for (size_t i = 0; i < out.size(); ++i) {
-    int hi = HexValue(hex[2 * i], accepted);
-    int lo = HexValue(hex[2 * i + 1], accepted);
-    if (hi < 0 || lo < 0) return false;
+    int hi = table[static_cast<unsigned char>(hex[2 * i])];
+    int lo = table[static_cast<unsigned char>(hex[2 * i + 1])];
+    if ((hi | lo) < 0) return false;
     out[i] = static_cast<uint8_t>(hi << 4 | lo);
   }
   return true;

@@ -18,4 +18,11 @@ void AppendPrintable(std::string_view in, size_t max_bytes, std::string& out);
 // For URL parts: the result is still a valid URL component.
 void AppendPercentEscaped(std::string_view in, size_t max_bytes, std::string& out);
 
+bool IsValidUtf8(std::string_view in);
+
+// `in` itself when it is valid UTF-8, else its AppendPrintable form. For
+// names that come from the file system or a process environment. Valid
+// UTF-8 longer than `max_bytes` is cut on a character boundary.
+std::string ToValidUtf8(std::string_view in, size_t max_bytes);
+
 }  // namespace zerotrace

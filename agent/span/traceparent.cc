@@ -48,14 +48,14 @@ std::string FormatTraceParent(const TraceId& trace_id, const SpanId& span_id, ui
   return out;
 }
 
-std::string NormalizeTraceState(std::string_view value) {
+std::string_view NormalizeTraceState(std::string_view value) {
   value = TrimOws(value);
-  if (value.size() <= kMaxTraceStateBytes) return std::string(value);
+  if (value.size() <= kMaxTraceStateBytes) return value;
   // Keep the longest prefix of whole members: cut at the last ',' that still
   // leaves the kept part within the cap.
   size_t cut = value.rfind(',', kMaxTraceStateBytes);
   if (cut == std::string_view::npos) return {};
-  return std::string(TrimOws(value.substr(0, cut)));
+  return TrimOws(value.substr(0, cut));
 }
 
 }  // namespace zerotrace

@@ -33,6 +33,7 @@ inline constexpr size_t kMaxTraceStateBytes = 512;
 // The tracestate value carried as-is: trimmed of optional whitespace and, if
 // longer than kMaxTraceStateBytes, cut back to whole list members (the spec
 // allows dropping members from the end; cutting one in half would corrupt it).
-std::string NormalizeTraceState(std::string_view value);
+// Returns a view into `value`: the result is always a substring of it.
+std::string_view NormalizeTraceState(std::string_view value);
 
 }  // namespace zerotrace

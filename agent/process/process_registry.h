@@ -1,0 +1,70 @@
+// Per-process OTel resources, read from /proc once per pid and cached.
+//
+// Not thread-safe: the caller (the pipeline thread) owns it. The caller must
+// Forget a pid when the process exits or execs (sched_process_exit / _exec):
+// the cache is keyed by pid alone, so it cannot notice pid reuse or an exec
+// that swapped the program by itself.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "agent/process/proc_fs.h"
+#include "agent/span/span.h"
+
+namespace zerotrace {
+
+struct ProcessRegistryOptions {
+  std::string proc_root = "/proc";
+  std::string host_name;  // empty: gethostname()
+  size_t max_processes = 65536;
+};
+
+class ProcessRegistry {
+ public:
+  explicit ProcessRegistry(ProcessRegistryOptions options = {});
+
+  // The process's resource, from the cache or read now. A process /proc no
+  // longer shows gets a minimal resource (pid, "unknown_service" or
+  // "unknown_service:<comm_hint>") that is not cached, so a later process
+  // reusing the pid is read afresh. Never null.
+  std::shared_ptr<const Resource> ResourceFor(uint32_t pid, std::string_view comm_hint = {});
+
+  void Forget(uint32_t pid);
+
+  // For `--exe REGEX`: true when the pattern is found (std::regex_search) in
+  // the executable's base name or in its full path, so "nginx" and
+  // "^/usr/sbin/nginx$" both work. Falls back to comm when the exe link is
+  // unreadable; false for a process /proc does not know. Caches like
+  // ResourceFor; the caller should remember the answer per pid, regex
+  // matching is not cheap.
+  bool ExecutableMatches(uint32_t pid, const std::regex& pattern);
+
+  size_t size() const { return entries_.size(); }
+  const std::string& host_name() const { return host_name_; }
+
+ private:
+  struct Entry {
+    std::shared_ptr<const Resource> resource;
+    std::string exe_path;
+    std::string exe_name;
+    std::list<uint32_t>::iterator lru_position;
+  };
+
+  // The cached entry, read from /proc on a miss; null when the process is gone.
+  Entry* Lookup(uint32_t pid, std::string_view comm_hint);
+
+  ProcFs proc_;
+  std::string host_name_;
+  size_t max_processes_;
+  std::unordered_map<uint32_t, Entry> entries_;
+  std::list<uint32_t> lru_;  // front: least recently used
+};
+
+}  // namespace zerotrace

@@ -1,0 +1,29 @@
+// The OTel Resource describing one traced process.
+#pragma once
+
+#include <string_view>
+
+#include "agent/process/process_facts.h"
+#include "agent/span/span.h"
+
+namespace zerotrace {
+
+// service.name, first that is set: the process's OTEL_SERVICE_NAME, the
+// service.name in its OTEL_RESOURCE_ATTRIBUTES, its executable's base name,
+// its comm; for a process /proc knows nothing of, "unknown_service:<hint>"
+// with `comm_hint` (e.g. the comm a kernel event carried) or plain
+// "unknown_service".
+//
+// Other attributes: service.instance.id (UUIDv5 of host, pid and start time;
+// only when the start time is known), process.pid, process.executable.name
+// and .path, host.name, telemetry.sdk.* and telemetry.distro.*. The process's
+// OTEL_RESOURCE_ATTRIBUTES are added and override the detected ones except
+// the facts about the process and about us (process.pid, process.executable.*,
+// telemetry.*). process.command_line is never added: argv may carry secrets.
+Resource BuildProcessResource(const ProcessFacts& facts, std::string_view host_name,
+                              std::string_view comm_hint = {});
+
+// The executable's base name (or comm when the exe link is unreadable).
+std::string_view ExecutableName(const ProcessFacts& facts);
+
+}  // namespace zerotrace

@@ -1,0 +1,43 @@
+// Turns one paired HTTP request/response into an OpenTelemetry span following
+// the HTTP semantic conventions (server or client side by connection role).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "agent/connection/http_exchange.h"
+#include "agent/span/span.h"
+
+namespace zerotrace {
+
+struct SpanBuilderOptions {
+  // false: url.query and url.full keep query values. Only for environments
+  // where queries are known to be free of secrets.
+  bool redact_query_values = true;
+};
+
+// Not internally synchronized for set_monotonic_to_unix_offset_ns; Build is
+// const and safe to call from several threads otherwise.
+class SpanBuilder {
+ public:
+  // `monotonic_to_unix_offset_ns`: CLOCK_REALTIME - CLOCK_MONOTONIC, see
+  // MeasureMonotonicToUnixOffsetNs().
+  explicit SpanBuilder(int64_t monotonic_to_unix_offset_ns, SpanBuilderOptions options = {});
+
+  // The wall clock can be stepped (NTP); the agent refreshes the offset.
+  void set_monotonic_to_unix_offset_ns(int64_t offset_ns) { offset_ns_ = offset_ns; }
+  int64_t monotonic_to_unix_offset_ns() const { return offset_ns_; }
+
+  Span Build(const HttpExchange& exchange, std::shared_ptr<const Resource> resource) const;
+
+  // Same, overwriting every field of `span`: a recycled Span keeps its
+  // strings' and attribute vector's capacity, so steady state allocates little.
+  void BuildInto(const HttpExchange& exchange, std::shared_ptr<const Resource> resource,
+                 Span& span) const;
+
+ private:
+  int64_t offset_ns_;
+  SpanBuilderOptions options_;
+};
+
+}  // namespace zerotrace

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <string>
+
+namespace zerotrace::otlp {
+
+struct HttpHeader {
+  std::string name;
+  std::string value;
+};
+
+}  // namespace zerotrace::otlp

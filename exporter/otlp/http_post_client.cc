@@ -1,0 +1,91 @@
+#include "exporter/otlp/http_post_client.h"
+
+#include <algorithm>
+#include <mutex>
+#include <stdexcept>
+
+#ifndef ZEROTRACE_VERSION
+#define ZEROTRACE_VERSION "unknown"
+#endif
+
+namespace zerotrace::otlp {
+
+namespace {
+
+// curl_global_init must run once before any handle exists; the agent never
+// unloads libcurl, so there is no matching cleanup.
+void InitCurlOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+      throw std::runtime_error("libcurl failed to initialise");
+  });
+}
+
+}  // namespace
+
+HttpPostClient::HttpPostClient(std::string url, std::vector<HttpHeader> headers)
+    : url_(std::move(url)) {
+  InitCurlOnce();
+  easy_.reset(curl_easy_init());
+  if (!easy_) throw std::runtime_error("libcurl could not create a handle");
+
+  // curl asks for "100-continue" before larger bodies and then waits up to a
+  // second for a reply many receivers never send; an empty Expect turns it off.
+  headers.push_back({"Expect", ""});
+  for (const HttpHeader& header : headers) {
+    const std::string line =
+        header.value.empty() ? header.name + ":" : header.name + ": " + header.value;
+    // On failure curl_slist_append leaves the list as it was (still owned
+    // here); on success it returns the head, which is the same list.
+    curl_slist* appended = curl_slist_append(headers_.get(), line.c_str());
+    if (appended == nullptr) throw std::runtime_error("out of memory building HTTP headers");
+    (void)headers_.release();
+    headers_.reset(appended);
+  }
+
+  CURL* easy = easy_.get();
+  curl_easy_setopt(easy, CURLOPT_URL, url_.c_str());
+  curl_easy_setopt(easy, CURLOPT_POST, 1L);
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers_.get());
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, "zerotrace/" ZEROTRACE_VERSION);
+  // Signals are the agent's business; curl must not use them for timeouts
+  // (unsafe on a non-main thread).
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer_);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &HttpPostClient::OnResponseData);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
+}
+
+size_t HttpPostClient::OnResponseData(char* data, size_t size, size_t count, void* self) {
+  auto* client = static_cast<HttpPostClient*>(self);
+  const size_t bytes = size * count;
+  const size_t room = kMaxResponseBody - client->response_body_.size();
+  client->response_body_.append(data, std::min(bytes, room));
+  return bytes;  // keep reading: the connection stays reusable
+}
+
+HttpPostResult HttpPostClient::Post(std::string_view body, std::chrono::milliseconds timeout) {
+  CURL* easy = easy_.get();
+  const long timeout_ms = std::max<long>(1, static_cast<long>(timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  response_body_.clear();
+  error_buffer_[0] = '\0';
+
+  HttpPostResult result;
+  const CURLcode code = curl_easy_perform(easy);
+  if (code != CURLE_OK) {
+    result.error = error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(code);
+    return result;
+  }
+  result.completed = true;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result.status_code);
+  result.body.swap(response_body_);
+  return result;
+}
+
+}  // namespace zerotrace::otlp
