@@ -6,7 +6,7 @@
 #include <type_traits>
 #include <variant>
 
-#include "exporter/hex_id.h"
+#include "agent/span/ids.h"
 #include "exporter/jsonl/json_escape.h"
 #include "exporter/resource_attributes.h"
 
@@ -80,11 +80,11 @@ const char* StatusCodeName(StatusCode code) {
 
 void AppendSpanJsonLine(const Span& span, std::string* out) {
   out->append("{\"trace_id\":\"");
-  AppendHex(span.trace_id, out);
+  AppendHex(span.trace_id, *out);
   out->append("\",\"span_id\":\"");
-  AppendHex(span.span_id, out);
+  AppendHex(span.span_id, *out);
   out->append("\",\"parent_span_id\":\"");
-  if (span.has_parent()) AppendHex(span.parent_span_id, out);
+  if (span.has_parent()) AppendHex(span.parent_span_id, *out);
   out->push_back('"');
   AppendKey("trace_state", out);
   AppendJsonString(span.trace_state, out);

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "exporter/hex_id.h"
+#include "agent/span/ids.h"
 #include "tests/unit/exporter/test_spans.h"
 
 namespace zerotrace::otlp {
