@@ -142,6 +142,7 @@ void ConnectionTracker::ForgetAcrossGaps(Connection& conn) {
   if (conn.responses.lost_messages) {
     stats_.unpaired_requests += conn.pending_requests.size();
     conn.pending_requests.clear();
+    conn.responses.parser.ForgetExpectedResponses();
     conn.responses.lost_messages = false;
   }
   if (conn.requests.lost_messages) {
