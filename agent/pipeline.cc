@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "agent/events/event_decoder.h"
+#include "agent/selection/self_traffic.h"
 
 namespace zerotrace {
 
@@ -38,6 +39,10 @@ void Pipeline::OnRecord(std::span<const uint8_t> record) {
 }
 
 void Pipeline::OnExchange(HttpExchange&& exchange) {
+  if (IsSelfTraffic(exchange.request.user_agent)) {
+    ++stats_.self_exchanges;
+    return;
+  }
   ++stats_.spans;
   sink_.Consume(builder_.Build(exchange, processes_.ResourceFor(exchange.connection.key.tgid)));
 }

@@ -19,6 +19,7 @@ struct PipelineStats {
   uint64_t records = 0;
   uint64_t malformed_records = 0;
   uint64_t filtered_events = 0;  // processes not selected
+  uint64_t self_exchanges = 0;  // our own OTLP exports, seen at a receiver
   uint64_t spans = 0;
 };
 

@@ -1,5 +1,7 @@
 #include "exporter/otlp/http_post_client.h"
 
+#include "agent/selection/self_traffic.h"
+
 #include <algorithm>
 #include <mutex>
 #include <stdexcept>
@@ -48,7 +50,9 @@ HttpPostClient::HttpPostClient(std::string url, std::vector<HttpHeader> headers)
   curl_easy_setopt(easy, CURLOPT_URL, url_.c_str());
   curl_easy_setopt(easy, CURLOPT_POST, 1L);
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers_.get());
-  curl_easy_setopt(easy, CURLOPT_USERAGENT, "zerotrace/" ZEROTRACE_VERSION);
+  // The prefix lets zerotrace agents recognise, and not trace, these exports.
+  const std::string user_agent = std::string(kSelfUserAgentPrefix) + ZEROTRACE_VERSION;
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, user_agent.c_str());
   // Signals are the agent's business; curl must not use them for timeouts
   // (unsafe on a non-main thread).
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);

@@ -31,12 +31,35 @@ KIND_CLIENT = 3
 STATUS_UNSET, STATUS_OK, STATUS_ERROR = 0, 1, 2
 
 
+_BPF_SYSCALL = {'x86_64': 321, 'aarch64': 280, 'riscv64': 280, 's390x': 351, 'ppc64le': 361}
+
+
+def bpf_problem():
+    """Creates and closes a one-entry BPF array map: the cheapest proof that bpf() works."""
+    import ctypes
+    import platform
+    nr = _BPF_SYSCALL.get(platform.machine())
+    if nr is None:
+        return None  # unknown architecture: let the agent tell
+    libc = ctypes.CDLL(None, use_errno=True)
+    attr = (ctypes.c_uint32 * 32)(2, 4, 4, 1)  # BPF_MAP_TYPE_ARRAY, key 4, value 4, 1 entry
+    fd = libc.syscall(nr, 0, ctypes.byref(attr), ctypes.sizeof(attr))  # BPF_MAP_CREATE
+    if fd < 0:
+        err = ctypes.get_errno()
+        return f'the bpf() syscall is unavailable here: {os.strerror(err)}'
+    os.close(fd)
+    return None
+
+
 def environment_problem():
     """Why real-BPF tests cannot run here, or None when they can."""
     if os.geteuid() != 0:
         return 'end-to-end tests need root (BPF, tracepoints): run with sudo'
     if not os.path.exists('/sys/kernel/btf/vmlinux'):
         return 'kernel has no BTF (/sys/kernel/btf/vmlinux missing)'
+    problem = bpf_problem()
+    if problem:
+        return problem
     if not os.access(AGENT, os.X_OK):
         return f'agent binary {AGENT} not built (run scripts/test.sh or cmake --build build)'
     return None

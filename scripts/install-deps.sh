@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package zerotrace needs to build, test, demo and bench, plus the
+# OTLP test receiver's npm packages. Idempotent: packages already present are not reinstalled,
+# and apt is only asked when something is missing. Needs root.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps: needs root to run apt-get: sudo $0" >&2
+  exit 1
+fi
+
+packages=(
+  # build: BPF toolchain and libraries
+  clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev pkg-config cmake g++ make
+  libspdlog-dev libcli11-dev libyaml-cpp-dev protobuf-compiler libprotobuf-dev
+  libcurl4-openssl-dev libssl-dev
+  # unit tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # end-to-end tests, demo and bench: real servers and clients
+  nginx wrk apache2-utils curl iproute2 python3 default-jdk-headless
+  # capsh (least-privilege runs), ps/pgrep, certificates for npm
+  libcap2-bin procps ca-certificates
+)
+# Node: a nodejs from another source (e.g. NodeSource) already carries npm and conflicts with
+# Debian's npm package, so only ask for what is missing as a command.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  if [[ $(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) != installed ]]; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${#missing[@]} Debian packages: ${missing[*]}"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "install-deps: all ${#packages[@]} Debian packages present"
+fi
+
+# The independent OTLP receiver for the e2e tests (versions pinned by package-lock.json).
+receiver=tests/otlp-receiver
+root_js=$receiver/node_modules/@opentelemetry/otlp-transformer/build/src/generated/root.js
+if [[ -f $root_js && $receiver/node_modules/.package-lock.json -nt $receiver/package-lock.json ]]; then
+  echo "install-deps: OTLP receiver npm packages present"
+else
+  echo "install-deps: npm ci in $receiver"
+  # Node ships its own CA list; let it also trust the system's (proxies with a local CA).
+  if [[ -z ${NODE_EXTRA_CA_CERTS:-} && -f /etc/ssl/certs/ca-certificates.crt ]]; then
+    export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+  fi
+  (cd "$receiver" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
