@@ -16,9 +16,9 @@ std::optional<int> ParseCommandLine(int argc, char** argv, AgentConfig& config) 
 
   const std::map<std::string, OutputKind> outputs{
       {"console", OutputKind::kConsole}, {"json", OutputKind::kJson}, {"otlp", OutputKind::kOtlp}};
-  OutputKind output = OutputKind::kConsole;
+  std::string output;
   auto* output_opt = app.add_option("-o,--output", output, "console, json or otlp")
-                         ->transform(CLI::CheckedTransformer(outputs, CLI::ignore_case));
+                         ->check(CLI::IsMember({"console", "json", "otlp"}));
   app.add_option("--output-file", config.output_file,
                  "with --output json: write JSON lines here instead of stdout");
   app.add_option("-p,--pid", config.pids, "trace only these process ids (repeatable)");
@@ -46,7 +46,7 @@ std::optional<int> ParseCommandLine(int argc, char** argv, AgentConfig& config) 
                  config.exe_regex.c_str(), e.what());
     return 2;
   }
-  if (output_opt->count() > 0) config.output = output;
+  if (output_opt->count() > 0) config.output = outputs.at(output);
   if (!config.output_file.empty() && config.output.value_or(OutputKind::kJson) != OutputKind::kJson) {
     std::fprintf(stderr, "zerotrace: --output-file only applies to --output json\n");
     return 2;
