@@ -42,15 +42,17 @@ struct {
 	__type(value, struct conn_state);
 } conns SEC(".maps");
 
+/* LRU: a thread that dies inside a blocking read never reaches its exit
+ * tracepoint, and its entry must not stay forever. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64); /* pid_tgid */
 	__type(value, struct pending_io);
 } pending_ios SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64); /* pid_tgid */
 	__type(value, __s32); /* fd */
