@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -16,8 +17,6 @@
 #include "agent/process/process_registry.h"
 #include "agent/span/clock_offset.h"
 #include "agent/span/span_builder.h"
-#include "exporter/otlp/batch_options.h"
-#include "exporter/otlp/otlp_endpoint.h"
 #include "exporter/span_sink_factory.h"
 #include "probes/bpf_environment.h"
 #include "probes/socket_trace_probes.h"
@@ -55,30 +54,23 @@ void SetUpLogging(bool verbose) {
 
 OutputConfig ResolveOutput(const AgentConfig& config) {
   OutputConfig out;
-  out.otlp_traces_url = OtlpTracesUrlFromEnvironment();
-  OutputKind kind = config.output.value_or(out.otlp_traces_url.empty() ? OutputKind::kConsole
-                                                                       : OutputKind::kOtlp);
-  out.kind = kind == OutputKind::kJson   ? OutputConfig::kJson
-             : kind == OutputKind::kOtlp ? OutputConfig::kOtlp
-                                         : OutputConfig::kConsole;
-  if (out.kind == OutputConfig::kOtlp && out.otlp_traces_url.empty())
-    out.otlp_traces_url = "http://localhost:4318/v1/traces";
+  out.kind = config.output == OutputKind::kJson   ? OutputConfig::kJson
+             : config.output == OutputKind::kOtlp ? OutputConfig::kOtlp
+                                                  : OutputConfig::kConsole;
   out.json_path = config.output_file;
-  out.otlp_headers = otlp::HeadersFromEnvironment();
-  out.batch = otlp::BatchOptionsFromEnvironment();
+  out.otlp = config.otlp;
   out.stats = std::make_shared<ExporterStats>();
   return out;
 }
 
-std::string DescribeOutput(const OutputConfig& out) {
-  switch (out.kind) {
-    case OutputConfig::kJson:
-      return "JSON lines to " + (out.json_path.empty() ? std::string("stdout") : out.json_path);
-    case OutputConfig::kOtlp:
-      return "OTLP/HTTP protobuf to " + out.otlp_traces_url;
-    default:
-      return "trace waterfall on this terminal";
+// Resident memory of the agent in MiB, from /proc/self/statm.
+double ResidentMiB() {
+  long pages_total = 0, pages_resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages_total, &pages_resident) != 2) pages_resident = 0;
+    std::fclose(f);
   }
+  return static_cast<double>(pages_resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1 << 20);
 }
 
 void LogCounters(const Pipeline& pipeline, const probes::SocketTraceProbes& probes,
@@ -89,14 +81,26 @@ void LogCounters(const Pipeline& pipeline, const probes::SocketTraceProbes& prob
   auto parsed = pipeline.tracker().parser_stats();
   spdlog::info(
       "events {} (lost in kernel {}, malformed {}), connections {} open / {} closed, spans {} "
-      "(exported {}, dropped {}, failed {}), unpaired requests {} / responses {}, garbage "
-      "chunks {}",
+      "(exported {}, dropped {}, failed {}, rejected {}; export retries {}), unpaired requests {} "
+      "/ responses {}, garbage chunks {}, agent RSS {:.1f} MiB",
       p.records, k.events_lost, p.malformed_records, pipeline.tracker().connection_count(),
       t.connections_closed, p.spans, exporter.exported, exporter.dropped, exporter.failed,
-      t.unpaired_requests, t.unpaired_responses, parsed.garbage_chunks);
+      exporter.rejected, exporter.retries, t.unpaired_requests, t.unpaired_responses,
+      parsed.garbage_chunks, ResidentMiB());
+}
+
+// OTEL_SDK_DISABLED=true: the switch every OpenTelemetry SDK honours. The
+// agent stays up (a DaemonSet pod must not crash-loop) but costs nothing.
+int IdleWhileDisabled() {
+  InstallStopHandlers();
+  spdlog::info("OTEL_SDK_DISABLED is true: no probes attached, nothing exported; waiting to be "
+               "stopped");
+  while (!g_stop) pause();
+  return 0;
 }
 
 int Run(const AgentConfig& config) {
+  if (config.sdk_disabled) return IdleWhileDisabled();
   if (std::string problem = probes::PrepareBpfEnvironment(); !problem.empty()) {
     spdlog::error("{}", problem);
     return 1;
@@ -116,7 +120,10 @@ int Run(const AgentConfig& config) {
     return 1;
   }
 
-  ProcessRegistry processes;
+  ProcessRegistryOptions registry_options;
+  registry_options.overrides.service_name = config.service_name;
+  registry_options.overrides.attributes = config.resource_attributes;
+  ProcessRegistry processes(std::move(registry_options));
   SpanBuilderOptions builder_options;
   builder_options.redact_query_values = !config.keep_query_values;
   SpanBuilder builder(MeasureMonotonicToUnixOffsetNs(), builder_options);
@@ -166,7 +173,9 @@ int Run(const AgentConfig& config) {
 
 int main(int argc, char** argv) {
   zerotrace::AgentConfig config;
-  if (auto exit_code = zerotrace::ParseCommandLine(argc, argv, config)) return *exit_code;
+  if (auto exit_code =
+          zerotrace::ParseAgentConfig(argc, argv, zerotrace::ProcessEnvironment(), &config))
+    return *exit_code;
   zerotrace::SetUpLogging(config.verbose);
   try {
     return zerotrace::Run(config);

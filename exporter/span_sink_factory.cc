@@ -8,8 +8,9 @@
 
 #include "exporter/jsonl/jsonl_sink.h"
 #include "exporter/otlp/batch_span_processor.h"
-#include "exporter/otlp/otlp_endpoint.h"
-#include "exporter/otlp/otlp_http_exporter.h"
+#include "exporter/otlp/grpc/otlp_grpc_transport.h"
+#include "exporter/otlp/otlp_http_transport.h"
+#include "exporter/otlp/retrying_exporter.h"
 
 namespace zerotrace {
 
@@ -20,6 +21,12 @@ bool StdoutIsTerminal() {
   return isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
 }
 
+std::unique_ptr<otlp::OtlpTransport> MakeTransport(const otlp::OtlpSettings& settings) {
+  if (settings.protocol == otlp::OtlpProtocol::kGrpc)
+    return std::make_unique<otlp::OtlpGrpcTransport>(settings);
+  return std::make_unique<otlp::OtlpHttpTransport>(settings);
+}
+
 }  // namespace
 
 std::unique_ptr<SpanSink> MakeSpanSink(const OutputConfig& config) {
@@ -28,14 +35,14 @@ std::unique_ptr<SpanSink> MakeSpanSink(const OutputConfig& config) {
     case OutputConfig::kJson:
       return std::make_unique<jsonl::JsonLinesSink>(config.json_path, std::move(stats));
     case OutputConfig::kOtlp: {
-      if (config.otlp_traces_url.empty()) {
+      if (config.otlp.endpoint.empty()) {
         throw std::invalid_argument(
             "OTLP output needs an endpoint: set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. "
             "http://localhost:4318) or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
       }
-      auto exporter =
-          std::make_unique<otlp::OtlpHttpExporter>(config.otlp_traces_url, config.otlp_headers);
-      return std::make_unique<otlp::BatchSpanProcessor>(std::move(exporter), config.batch,
+      auto exporter = std::make_unique<otlp::RetryingExporter>(MakeTransport(config.otlp),
+                                                               config.otlp.timeout);
+      return std::make_unique<otlp::BatchSpanProcessor>(std::move(exporter), config.otlp.batch,
                                                         std::move(stats));
     }
     case OutputConfig::kConsole:
@@ -46,6 +53,19 @@ std::unique_ptr<SpanSink> MakeSpanSink(const OutputConfig& config) {
   return std::make_unique<console::ConsoleSink>(std::cout, options, std::move(stats));
 }
 
-std::string OtlpTracesUrlFromEnvironment() { return otlp::TracesUrlFromEnvironment(); }
+std::string DescribeOutput(const OutputConfig& config) {
+  switch (config.kind) {
+    case OutputConfig::kJson:
+      return "JSON lines to " + (config.json_path.empty() ? std::string("stdout") : config.json_path);
+    case OutputConfig::kOtlp: {
+      const bool gzip = config.otlp.compression == otlp::OtlpCompression::kGzip;
+      return std::string("OTLP ") + std::string(otlp::ProtocolName(config.otlp.protocol)) +
+             (gzip ? " (gzip)" : "") + " to " + config.otlp.endpoint;
+    }
+    case OutputConfig::kConsole:
+      break;
+  }
+  return "trace waterfall on this terminal";
+}
 
 }  // namespace zerotrace

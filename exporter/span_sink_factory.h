@@ -1,5 +1,6 @@
 // Chooses where spans go: the console waterfall (default), JSON lines, or an
-// OTLP/HTTP endpoint behind a batch span processor.
+// OTLP endpoint (HTTP protobuf, HTTP JSON or gRPC) behind a retrying
+// exporter and a batch span processor.
 #pragma once
 
 #include <memory>
@@ -8,13 +9,10 @@
 
 #include "exporter/console/console_sink.h"
 #include "exporter/exporter_stats.h"
-#include "exporter/otlp/batch_options.h"
-#include "exporter/otlp/http_header.h"
+#include "exporter/otlp/otlp_settings.h"
 #include "exporter/span_sink.h"
 
 namespace zerotrace {
-
-using otlp::BatchOptions;
 
 struct OutputConfig {
   enum Kind { kConsole, kJson, kOtlp };
@@ -23,11 +21,8 @@ struct OutputConfig {
   // kJson: file to append to; empty means stdout.
   std::string json_path;
 
-  // kOtlp: full traces URL (see OtlpTracesUrlFromEnvironment), extra request
-  // headers (e.g. an API key; see otlp::HeadersFromEnvironment) and batching.
-  std::string otlp_traces_url;
-  std::vector<otlp::HttpHeader> otlp_headers;
-  BatchOptions batch;
+  // kOtlp: transport, endpoint, headers, TLS, compression and batching.
+  otlp::OtlpSettings otlp;
 
   // kConsole: layout and timing. MakeSpanSink turns colour and block
   // characters on when stdout is a terminal (and NO_COLOR is unset).
@@ -39,12 +34,12 @@ struct OutputConfig {
   std::shared_ptr<ExporterStats> stats;
 };
 
-// Throws std::invalid_argument (kOtlp without a URL) or std::runtime_error
-// (JSON file cannot be opened); the message is one line for the user.
+// Throws std::invalid_argument (kOtlp without an endpoint) or
+// std::runtime_error (JSON file cannot be opened, gRPC channel cannot be
+// made); the message is one line for the user.
 std::unique_ptr<SpanSink> MakeSpanSink(const OutputConfig& config);
 
-// The OTLP traces URL from OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (as-is) or
-// OTEL_EXPORTER_OTLP_ENDPOINT (+ "/v1/traces"); empty when neither is set.
-std::string OtlpTracesUrlFromEnvironment();
+// One line for the start-up message: "OTLP/gRPC to http://host:4317", ...
+std::string DescribeOutput(const OutputConfig& config);
 
 }  // namespace zerotrace

@@ -16,7 +16,7 @@ packages=(
   # build: BPF toolchain and libraries
   clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev pkg-config cmake g++ make
   libspdlog-dev libcli11-dev libyaml-cpp-dev protobuf-compiler libprotobuf-dev
-  libcurl4-openssl-dev libssl-dev
+  libcurl4-openssl-dev libssl-dev libgrpc++-dev protobuf-compiler-grpc
   # unit tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # end-to-end tests, demo and bench: real servers and clients

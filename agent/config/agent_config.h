@@ -1,29 +1,61 @@
-// What the user asked for, from the command line and the OTEL_* environment.
+// What the user asked for. Three sources, highest first: command-line flags,
+// the environment (the standard OTEL_* variables), and a YAML file given
+// with --config. ParseAgentConfig merges them and validates the result; a
+// bad flag, variable, key or value is one clear line and exit code 2.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "exporter/otlp/otlp_settings.h"
 
 namespace zerotrace {
 
 enum class OutputKind { kConsole, kJson, kOtlp };
 
 struct AgentConfig {
-  std::optional<OutputKind> output;  // unset: OTLP when an endpoint is set, else console
-  std::string output_file;           // JSON lines target; empty: stdout
+  // Console unless an OTLP endpoint is configured (any source) or OTLP is
+  // asked for explicitly.
+  OutputKind output = OutputKind::kConsole;
+  std::string output_file;  // JSON lines target; empty: stdout
+
+  // Which processes and connections to trace.
   std::vector<uint32_t> pids;
   std::vector<uint16_t> ports;
   std::string exe_regex;
+
   bool verbose = false;
   bool keep_query_values = false;  // query-string values are secrets by default
   uint32_t ring_buffer_mb = 8;
   double stats_interval_s = 0;  // 0: only on exit
+
+  // OTEL_SDK_DISABLED=true: attach nothing, export nothing, idle until stopped.
+  bool sdk_disabled = false;
+  // OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES given to the agent: applied
+  // to the resource of every traced process (service_name wins over a
+  // service.name in resource_attributes, as in the SDKs).
+  std::string service_name;
+  std::vector<std::pair<std::string, std::string>> resource_attributes;
+
+  // Fully resolved: endpoint never empty (defaults per protocol), headers
+  // parsed, batch options from OTEL_BSP_* or the file.
+  otlp::OtlpSettings otlp;
+
+  std::string config_file;  // --config, for messages
 };
 
-// Parses argv. On --help/--version or an error, returns the exit code to
-// use (the message has been printed); otherwise std::nullopt.
-std::optional<int> ParseCommandLine(int argc, char** argv, AgentConfig& config);
+// Reads an environment variable; tests substitute a map.
+using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
+EnvLookup ProcessEnvironment();
+
+// Parses argv, the environment and the --config file into *config. On
+// --help/--version, or an error (printed as one line to stderr), returns the
+// exit code to use; otherwise std::nullopt.
+std::optional<int> ParseAgentConfig(int argc, const char* const* argv, const EnvLookup& env,
+                                    AgentConfig* config);
 
 }  // namespace zerotrace

@@ -21,7 +21,8 @@ std::string LocalHostName() {
 ProcessRegistry::ProcessRegistry(ProcessRegistryOptions options)
     : proc_(std::move(options.proc_root)),
       host_name_(options.host_name.empty() ? LocalHostName() : std::move(options.host_name)),
-      max_processes_(options.max_processes == 0 ? 1 : options.max_processes) {
+      max_processes_(options.max_processes == 0 ? 1 : options.max_processes),
+      overrides_(std::move(options.overrides)) {
   entries_.reserve(std::min<size_t>(max_processes_, 1024));
 }
 
@@ -39,7 +40,7 @@ ProcessRegistry::Entry* ProcessRegistry::Lookup(uint32_t pid, std::string_view c
     lru_.pop_front();
   }
   Entry entry;
-  entry.resource = std::make_shared<const Resource>(BuildProcessResource(facts, host_name_, comm_hint));
+  entry.resource = std::make_shared<const Resource>(BuildProcessResource(facts, host_name_, comm_hint, overrides_));
   entry.exe_name = std::string(ExecutableName(facts));
   entry.exe_path = std::move(facts.exe_path);
   entry.lru_position = lru_.insert(lru_.end(), pid);
@@ -50,7 +51,7 @@ std::shared_ptr<const Resource> ProcessRegistry::ResourceFor(uint32_t pid, std::
   if (Entry* e = Lookup(pid, comm_hint)) return e->resource;
   ProcessFacts gone;
   gone.pid = pid;
-  return std::make_shared<const Resource>(BuildProcessResource(gone, host_name_, comm_hint));
+  return std::make_shared<const Resource>(BuildProcessResource(gone, host_name_, comm_hint, overrides_));
 }
 
 void ProcessRegistry::Forget(uint32_t pid) {

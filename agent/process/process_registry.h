@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "agent/process/proc_fs.h"
+#include "agent/process/process_resource.h"
 #include "agent/span/span.h"
 
 namespace zerotrace {
@@ -24,6 +25,7 @@ struct ProcessRegistryOptions {
   std::string proc_root = "/proc";
   std::string host_name;  // empty: gethostname()
   size_t max_processes = 65536;
+  ResourceOverrides overrides = {};  // the user's service name / attributes for every process
 };
 
 class ProcessRegistry {
@@ -63,6 +65,7 @@ class ProcessRegistry {
   ProcFs proc_;
   std::string host_name_;
   size_t max_processes_;
+  ResourceOverrides overrides_;
   std::unordered_map<uint32_t, Entry> entries_;
   std::list<uint32_t> lru_;  // front: least recently used
 };

@@ -40,11 +40,10 @@ void Upsert(std::vector<Attribute>& attrs, std::string key, std::string value) {
 
 // service.name from OTEL_RESOURCE_ATTRIBUTES; the last one wins, as a later
 // duplicate key overrides an earlier one.
-std::string_view EnvServiceName(const std::optional<ResourceAttributePairs>& env_attrs) {
+std::string_view EnvServiceName(const ResourceAttributePairs& attrs) {
   std::string_view name;
-  if (env_attrs)
-    for (const auto& [key, value] : *env_attrs)
-      if (key == sc::kServiceName) name = value;
+  for (const auto& [key, value] : attrs)
+    if (key == sc::kServiceName) name = value;
   return name;
 }
 
@@ -58,7 +57,7 @@ std::string_view ExecutableName(const ProcessFacts& facts) {
 }
 
 Resource BuildProcessResource(const ProcessFacts& facts, std::string_view host_name,
-                              std::string_view comm_hint) {
+                              std::string_view comm_hint, const ResourceOverrides& agent_overrides) {
   Resource r;
   r.pid = facts.pid;
 
@@ -73,7 +72,8 @@ Resource BuildProcessResource(const ProcessFacts& facts, std::string_view host_n
   std::string_view exe_name = ExecutableName(facts);
   if (facts.otel_service_name && !facts.otel_service_name->empty()) {
     r.service_name = ToValidUtf8(*facts.otel_service_name, kMaxNameBytes);
-  } else if (std::string_view env_name = EnvServiceName(env_attrs); !env_name.empty()) {
+  } else if (std::string_view env_name = env_attrs ? EnvServiceName(*env_attrs) : std::string_view();
+             !env_name.empty()) {
     r.service_name = env_name;
   } else if (!exe_name.empty()) {
     r.service_name = ToValidUtf8(exe_name, kMaxNameBytes);
@@ -106,6 +106,14 @@ Resource BuildProcessResource(const ProcessFacts& facts, std::string_view host_n
   if (env_attrs) {
     for (auto& [key, value] : *env_attrs)
       if (!IsProtectedKey(key)) Upsert(a, std::move(key), std::move(value));
+  }
+  for (const auto& [key, value] : agent_overrides.attributes)
+    if (!IsProtectedKey(key)) Upsert(a, key, value);
+  std::string_view agent_name = agent_overrides.service_name;
+  if (agent_name.empty()) agent_name = EnvServiceName(agent_overrides.attributes);
+  if (!agent_name.empty()) {
+    r.service_name = ToValidUtf8(agent_name, kMaxNameBytes);
+    Upsert(a, std::string(sc::kServiceName), r.service_name);
   }
   return r;
 }

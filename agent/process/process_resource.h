@@ -1,9 +1,11 @@
 // The OTel Resource describing one traced process.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "agent/process/process_facts.h"
+#include "agent/process/resource_attributes_env.h"
 #include "agent/span/span.h"
 
 namespace zerotrace {
@@ -20,8 +22,18 @@ namespace zerotrace {
 // OTEL_RESOURCE_ATTRIBUTES are added and override the detected ones except
 // the facts about the process and about us (process.pid, process.executable.*,
 // telemetry.*). process.command_line is never added: argv may carry secrets.
+//
+// `agent_overrides` are what the user gave the agent itself (its own
+// OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, or the config file): they
+// apply to every process and win over what the process says, except for the
+// protected facts above.
+struct ResourceOverrides {
+  std::string service_name;              // empty: keep the process's
+  ResourceAttributePairs attributes;     // a service.name here counts if service_name is empty
+};
 Resource BuildProcessResource(const ProcessFacts& facts, std::string_view host_name,
-                              std::string_view comm_hint = {});
+                              std::string_view comm_hint = {},
+                              const ResourceOverrides& agent_overrides = {});
 
 // The executable's base name (or comm when the exe link is unreadable).
 std::string_view ExecutableName(const ProcessFacts& facts);

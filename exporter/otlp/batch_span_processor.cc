@@ -63,8 +63,11 @@ void BatchSpanProcessor::ExportBatch(std::chrono::milliseconds timeout) {
   if (batch_.empty()) return;
   const ExportResult result = exporter_->Export(batch_, timeout);
   const size_t failed = std::min(result.failed_spans, batch_.size());
-  stats_->exported.fetch_add(batch_.size() - failed, std::memory_order_relaxed);
+  const size_t rejected = std::min(result.rejected_spans, batch_.size() - failed);
+  stats_->exported.fetch_add(batch_.size() - failed - rejected, std::memory_order_relaxed);
   stats_->failed.fetch_add(failed, std::memory_order_relaxed);
+  stats_->rejected.fetch_add(rejected, std::memory_order_relaxed);
+  stats_->retries.fetch_add(result.retries, std::memory_order_relaxed);
   batch_.clear();
 }
 

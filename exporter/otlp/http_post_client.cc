@@ -3,6 +3,7 @@
 #include "agent/selection/self_traffic.h"
 
 #include <algorithm>
+#include <cctype>
 #include <mutex>
 #include <stdexcept>
 
@@ -26,8 +27,9 @@ void InitCurlOnce() {
 
 }  // namespace
 
-HttpPostClient::HttpPostClient(std::string url, std::vector<HttpHeader> headers)
-    : url_(std::move(url)) {
+HttpPostClient::HttpPostClient(std::string url, std::vector<HttpHeader> headers,
+                               std::string ca_file)
+    : url_(std::move(url)), ca_file_(std::move(ca_file)) {
   InitCurlOnce();
   easy_.reset(curl_easy_init());
   if (!easy_) throw std::runtime_error("libcurl could not create a handle");
@@ -60,14 +62,41 @@ HttpPostClient::HttpPostClient(std::string url, std::vector<HttpHeader> headers)
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer_);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &HttpPostClient::OnResponseData);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &HttpPostClient::OnResponseHeader);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, this);
+  if (!ca_file_.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, ca_file_.c_str());
 }
 
 size_t HttpPostClient::OnResponseData(char* data, size_t size, size_t count, void* self) {
   auto* client = static_cast<HttpPostClient*>(self);
   const size_t bytes = size * count;
-  const size_t room = kMaxResponseBody - client->response_body_.size();
-  client->response_body_.append(data, std::min(bytes, room));
+  std::string& body = client->response_.body;
+  body.append(data, std::min(bytes, kMaxResponseBody - body.size()));
   return bytes;  // keep reading: the connection stays reusable
+}
+
+size_t HttpPostClient::OnResponseHeader(char* data, size_t size, size_t count, void* self) {
+  auto* client = static_cast<HttpPostClient*>(self);
+  const size_t bytes = size * count;
+  std::string_view line(data, bytes);
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return bytes;  // status line or the blank end
+  std::string name(line.substr(0, colon));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view value = line.substr(colon + 1);
+  const size_t begin = value.find_first_not_of(" \t");
+  const size_t end = value.find_last_not_of(" \t\r\n");
+  value = begin == std::string_view::npos ? std::string_view() : value.substr(begin, end - begin + 1);
+  constexpr size_t kMaxKept = 256;  // both values are short; never buffer more
+  if (name == "retry-after") {
+    client->response_.retry_after.assign(value.substr(0, kMaxKept));
+  } else if (name == "content-type") {
+    std::string type(value.substr(0, std::min(value.find(';'), kMaxKept)));
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+    for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    client->response_.content_type = std::move(type);
+  }
+  return bytes;
 }
 
 HttpPostResult HttpPostClient::Post(std::string_view body, std::chrono::milliseconds timeout) {
@@ -77,18 +106,19 @@ HttpPostResult HttpPostClient::Post(std::string_view body, std::chrono::millisec
   curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  response_body_.clear();
+  response_ = {};
   error_buffer_[0] = '\0';
 
-  HttpPostResult result;
   const CURLcode code = curl_easy_perform(easy);
+  HttpPostResult result = std::move(response_);
+  response_ = {};
+  result.curl_code = code;
   if (code != CURLE_OK) {
     result.error = error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(code);
     return result;
   }
   result.completed = true;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result.status_code);
-  result.body.swap(response_body_);
   return result;
 }
 

@@ -17,9 +17,12 @@ namespace zerotrace::otlp {
 
 struct HttpPostResult {
   bool completed = false;  // an HTTP response arrived (whatever its status)
+  CURLcode curl_code = CURLE_OK;
   long status_code = 0;
-  std::string error;       // why not, when !completed (curl's words)
-  std::string body;        // response body, truncated at kMaxResponseBody
+  std::string error;         // why not, when !completed (curl's words)
+  std::string body;          // response body, truncated at kMaxResponseBody
+  std::string content_type;  // of the response, lower-cased, without parameters
+  std::string retry_after;   // the Retry-After header's value, if any
 
   bool ok() const { return completed && status_code >= 200 && status_code < 300; }
 };
@@ -30,7 +33,9 @@ class HttpPostClient {
   // so a misbehaving endpoint cannot make the agent buffer without bound.
   static constexpr size_t kMaxResponseBody = 64 * 1024;
 
-  HttpPostClient(std::string url, std::vector<HttpHeader> headers);
+  // `ca_file`: PEM bundle to verify an https:// server with; empty means the
+  // system's certificate store.
+  HttpPostClient(std::string url, std::vector<HttpHeader> headers, std::string ca_file = {});
   HttpPostClient(const HttpPostClient&) = delete;
   HttpPostClient& operator=(const HttpPostClient&) = delete;
 
@@ -48,11 +53,13 @@ class HttpPostClient {
   };
 
   static size_t OnResponseData(char* data, size_t size, size_t count, void* self);
+  static size_t OnResponseHeader(char* data, size_t size, size_t count, void* self);
 
   std::string url_;
+  std::string ca_file_;
   std::unique_ptr<curl_slist, SlistFree> headers_;
   std::unique_ptr<CURL, EasyCleanup> easy_;
-  std::string response_body_;
+  HttpPostResult response_;  // filled by the callbacks during Post()
   char error_buffer_[CURL_ERROR_SIZE] = {};
 };
 

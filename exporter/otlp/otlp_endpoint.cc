@@ -1,7 +1,5 @@
 #include "exporter/otlp/otlp_endpoint.h"
 
-#include <cstdlib>
-
 namespace zerotrace::otlp {
 
 namespace {
@@ -12,11 +10,6 @@ std::string_view Trim(std::string_view s) {
   if (begin == std::string_view::npos) return {};
   const size_t end = s.find_last_not_of(kSpace);
   return s.substr(begin, end - begin + 1);
-}
-
-std::string_view Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? Trim(value) : std::string_view();
 }
 
 int HexValue(char c) {
@@ -56,11 +49,6 @@ std::string ResolveTracesUrl(std::string_view traces_endpoint, std::string_view 
   return url;
 }
 
-std::string TracesUrlFromEnvironment() {
-  return ResolveTracesUrl(Env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
-                          Env("OTEL_EXPORTER_OTLP_ENDPOINT"));
-}
-
 std::vector<HttpHeader> ParseHeaderList(std::string_view list) {
   std::vector<HttpHeader> headers;
   while (!list.empty()) {
@@ -78,12 +66,6 @@ std::vector<HttpHeader> ParseHeaderList(std::string_view list) {
     headers.push_back({std::string(name), std::move(value)});
   }
   return headers;
-}
-
-std::vector<HttpHeader> HeadersFromEnvironment() {
-  std::string_view list = Env("OTEL_EXPORTER_OTLP_TRACES_HEADERS");
-  if (list.empty()) list = Env("OTEL_EXPORTER_OTLP_HEADERS");
-  return ParseHeaderList(list);
 }
 
 }  // namespace zerotrace::otlp

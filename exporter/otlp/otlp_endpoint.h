@@ -17,15 +17,8 @@ namespace zerotrace::otlp {
 // are.
 std::string ResolveTracesUrl(std::string_view traces_endpoint, std::string_view endpoint);
 
-// ResolveTracesUrl over the process environment.
-std::string TracesUrlFromEnvironment();
-
 // Parses the OTEL_EXPORTER_OTLP_HEADERS format: "key1=value1,key2=value2",
 // values percent-encoded. Malformed entries are skipped.
 std::vector<HttpHeader> ParseHeaderList(std::string_view list);
-
-// OTEL_EXPORTER_OTLP_TRACES_HEADERS if set, else OTEL_EXPORTER_OTLP_HEADERS
-// (e.g. an API key for a hosted back-end).
-std::vector<HttpHeader> HeadersFromEnvironment();
 
 }  // namespace zerotrace::otlp

@@ -6,6 +6,7 @@ Python 3 standard library only (Debian's /usr/bin/python3).
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -14,6 +15,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.request
 
 E2E_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(E2E_DIR))
@@ -209,16 +211,16 @@ class Agent:
         raise AssertionError(f'agent did not print "{AGENT_READY_LINE}" within {timeout:.0f} s;'
                              f'\nstderr:\n{tail(self.stderr_path)}')
 
-    def stop(self, settle=0.5):
-        """Let in-flight events drain, then SIGINT; the agent flushes and must exit 0."""
+    def stop(self, settle=0.5, sig=signal.SIGINT):
+        """Let in-flight events drain, then SIGINT (or sig); the agent flushes and must exit 0."""
         if self.returncode is None:
             time.sleep(settle)
-            self.returncode = stop_process(self.proc, signal.SIGINT, timeout=20)
+            self.returncode = stop_process(self.proc, sig, timeout=20)
             self._stderr.close()
             self._stdout.close()
         self.case.assertEqual(
             self.returncode, 0,
-            f'agent exit code after SIGINT; stderr:\n{tail(self.stderr_path)}')
+            f'agent exit code after {signal.Signals(sig).name}; stderr:\n{tail(self.stderr_path)}')
         return self.returncode
 
     def spans(self):
@@ -373,33 +375,105 @@ class NginxServer(Server):
 
 
 class OtlpReceiver:
-    """tests/otlp-receiver/receiver.js: decodes OTLP with OpenTelemetry JS's own protobuf root."""
+    """tests/otlp-receiver/receiver.js: decodes OTLP with OpenTelemetry JS's own protobuf root.
 
-    def __init__(self, case, workdir):
+    OTLP/HTTP always; OTLP/gRPC too with grpc=True. extra_args go to receiver.js as they are
+    (fault injection: '--fail-first', '1', ...). port / grpc_port fix the ports (default: free
+    ones). With autostart=False nothing runs until start(): a test can hand the endpoint to the
+    agent while nothing listens there, and start the receiver on that same port later.
+    """
+
+    def __init__(self, case, workdir, grpc=False, extra_args=(), port=None, grpc_port=None,
+                 autostart=True):
         require_tool(case, 'node')
         root_js = os.path.join(RECEIVER_DIR, 'node_modules', '@opentelemetry', 'otlp-transformer',
                                'build', 'src', 'generated', 'root.js')
         if not os.path.exists(root_js):
             skip_or_fail(case, f'OTLP receiver dependencies missing: run npm ci in {RECEIVER_DIR}')
-        self.output = workdir.file('otlp-spans.jsonl')
-        self.log_path = workdir.file('receiver.log')
-        self.port = free_port()
-        self._log = open(self.log_path, 'w')
-        self.proc = subprocess.Popen(
-            ['node', os.path.join(RECEIVER_DIR, 'receiver.js'), '--port', str(self.port),
-             '--output', self.output],
-            stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=RECEIVER_DIR)
-        self.pid = self.proc.pid
+        if grpc and not os.path.isdir(os.path.join(RECEIVER_DIR, 'node_modules', '@grpc', 'grpc-js')):
+            skip_or_fail(case, f'@grpc/grpc-js missing: run npm ci in {RECEIVER_DIR}')
+        self.port = port or free_port()
+        self.grpc_port = (grpc_port or free_port()) if grpc else None
+        self.extra_args = [str(a) for a in extra_args]
+        # Named by port: a test may run several receivers in one workdir.
+        self.output = workdir.file(f'otlp-spans-{self.port}.jsonl')
+        self.log_path = workdir.file(f'receiver-{self.port}.log')
+        self.proc = None
+        self.pid = None
+        self._log = None
         case.addCleanup(self.stop)
-        deadline = time.monotonic() + 20
-        while f'receiver listening on {self.port}' not in tail(self.log_path):
+        if autostart:
+            self.start()
+
+    def _command(self):
+        cmd = ['node', os.path.join(RECEIVER_DIR, 'receiver.js'), '--port', str(self.port),
+               '--output', self.output]
+        if self.grpc_port is not None:
+            cmd += ['--grpc-port', str(self.grpc_port)]
+        return cmd + self.extra_args
+
+    def _ready_lines(self):
+        lines = [f'receiver listening on {self.port}']
+        if self.grpc_port is not None:
+            lines.append(f'receiver grpc listening on {self.grpc_port}')
+        return lines
+
+    def start(self, timeout=20.0):
+        """Starts receiver.js (again, after stop()) and waits until its ports accept requests.
+        A restart begins its counters (stats, requests) from zero; the span file keeps growing."""
+        if self.running:
+            return
+        self._log = open(self.log_path, 'a')
+        log_start = self._log.tell()  # a restart appends: only its own lines count
+        self.proc = subprocess.Popen(
+            self._command(), stdout=self._log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, cwd=RECEIVER_DIR)
+        self.pid = self.proc.pid
+        deadline = time.monotonic() + timeout
+        while not all(line in self._log_since(log_start) for line in self._ready_lines()):
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f'OTLP receiver did not start:\n{tail(self.log_path)}')
             time.sleep(0.05)
 
+    def _log_since(self, offset):
+        with open(self.log_path, errors='replace') as f:
+            f.seek(offset)
+            return f.read()
+
+    @property
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
     @property
     def endpoint(self):
+        """OTLP/HTTP base URL (the agent appends /v1/traces)."""
         return f'http://127.0.0.1:{self.port}'
+
+    @property
+    def grpc_endpoint(self):
+        """OTLP/gRPC endpoint URL; only with grpc=True."""
+        if self.grpc_port is None:
+            raise AttributeError('OtlpReceiver was created without grpc=True')
+        return f'http://127.0.0.1:{self.grpc_port}'
+
+    def _get_json(self, path):
+        # Note: the agent traces this GET like any other HTTP request.
+        with urllib.request.urlopen(self.endpoint + path, timeout=10) as response:
+            return json.loads(response.read())
+
+    def stats(self):
+        """{requests, spans, failed_requests, spans_in_failed_requests, by_transport:
+        {transport: {requests, spans, failed_requests}}}, counting every export request,
+        accepted or failed."""
+        return self._get_json('/stats')
+
+    def requests(self):
+        """One dict per export request, oldest first: time_unix_ms, seq, transport,
+        content_encoding, user_agent, headers, ok, status, spans, error."""
+        return self._get_json('/requests')
+
+    def log(self):
+        return tail(self.log_path, 10_000)
 
     def spans(self):
         if not os.path.exists(self.output):
@@ -416,9 +490,9 @@ class OtlpReceiver:
             time.sleep(0.1)
 
     def stop(self):
-        if self.proc.poll() is None:
+        if self.proc is not None and self.proc.poll() is None:
             stop_process(self.proc, signal.SIGTERM)
-        if not self._log.closed:
+        if self._log is not None and not self._log.closed:
             self._log.close()
 
 
@@ -457,6 +531,22 @@ def curl(urls, headers=(), timeout=20):
     for line in out.splitlines():
         code, connects = line.split()
         transfers.append((int(code), int(connects)))
+    return CurlResult(proc.pid, transfers, out, err)
+
+
+def curl_many(urls, parallel=4, timeout=300):
+    """One curl process fetching many urls (read from a config on stdin, so no argv limit),
+    up to `parallel` at a time over keep-alive connections. Returns a CurlResult."""
+    config = ''.join(f'url = "{u}"\noutput = "/dev/null"\n' for u in urls)
+    cmd = ['curl', '-sS', '--max-time', '20', '-w', '%{http_code} %{num_connects}\n', '-K', '-']
+    if parallel > 1:
+        cmd += ['--parallel', '--parallel-max', str(parallel)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.PIPE)
+    out, err = proc.communicate(config, timeout=timeout)
+    if proc.returncode != 0:
+        raise AssertionError(f'curl failed ({proc.returncode}): {err.strip()[-2000:]}')
+    transfers = [tuple(int(x) for x in line.split()) for line in out.splitlines() if line]
     return CurlResult(proc.pid, transfers, out, err)
 
 
@@ -508,6 +598,36 @@ def describe(spans, limit=30):
     if len(spans) > limit:
         rows.append(f'  ... {len(spans) - limit} more')
     return f'{len(spans)} spans:\n' + '\n'.join(rows)
+
+
+# ---- the agent's exit counters and memory ----
+
+_EXIT_COUNTERS = re.compile(r'spans (\d+) \(exported (\d+), dropped (\d+), failed (\d+), '
+                            r'rejected (\d+)\)')
+
+
+def exit_counters(agent, sig=signal.SIGTERM):
+    """Stops the agent (sig, default SIGTERM; it must exit 0) and parses its last counters line:
+    {'spans', 'exported', 'dropped', 'failed', 'rejected'}."""
+    agent.stop(sig=sig)
+    matches = _EXIT_COUNTERS.findall(agent.stderr())
+    if not matches:
+        agent.case.fail('no "spans N (exported E, dropped D, failed F, rejected R)" counters in '
+                        f'the agent stderr:\n{tail(agent.stderr_path)}')
+    names = ('spans', 'exported', 'dropped', 'failed', 'rejected')
+    return dict(zip(names, (int(v) for v in matches[-1])))
+
+
+def vm_rss_kib(pid):
+    """VmRSS of a live process in KiB (None once it is gone)."""
+    try:
+        with open(f'/proc/{pid}/status') as f:
+            for line in f:
+                if line.startswith('VmRSS:'):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
 
 
 class E2ETestCase(unittest.TestCase):

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -27,6 +28,7 @@ struct ExporterLog {
   bool block = false;    // Export() waits until the test clears it
   bool blocked = false;  // an Export() is waiting
   bool fail = false;
+  size_t reject = 0;  // spans of each batch the "receiver" rejects
 
   bool WaitFor(auto predicate) {
     std::unique_lock lock(mu);
@@ -52,7 +54,7 @@ class FakeExporter final : public SpanBatchExporter {
     log_->timeouts.push_back(timeout);
     log_->spans += batch.size();
     log_->changed.notify_all();
-    return {log_->fail ? batch.size() : 0};
+    return {log_->fail ? batch.size() : 0, std::min(log_->reject, batch.size()), 1};
   }
 
  private:
@@ -126,6 +128,19 @@ TEST(BatchSpanProcessor, FailedExportsAreCountedAsFailed) {
   processor.Shutdown();
   EXPECT_EQ(processor.stats().failed.load(), 6u);
   EXPECT_EQ(processor.stats().exported.load(), 0u);
+}
+
+TEST(BatchSpanProcessor, RejectedSpansAndRetriesAreCountedApartFromExported) {
+  auto log = std::make_shared<ExporterLog>();
+  log->reject = 1;
+  BatchSpanProcessor processor(std::make_unique<FakeExporter>(log), Options(100, 4, 1h));
+  for (uint8_t i = 0; i < 8; ++i) processor.Consume(AnySpan(i));
+  processor.Shutdown();
+  const ExporterCounts counts = processor.stats().Snapshot();
+  EXPECT_EQ(counts.rejected, 2u);  // one per batch of 4
+  EXPECT_EQ(counts.exported, 6u);
+  EXPECT_EQ(counts.failed, 0u);
+  EXPECT_EQ(counts.retries, 2u);
 }
 
 TEST(BatchSpanProcessor, SpansConsumedAfterShutdownAreDropped) {

@@ -56,7 +56,8 @@ uint16_t UnusedLoopbackPort() {
   return port;
 }
 
-LoopbackHttpServer::LoopbackHttpServer(CannedResponse response) : response_(std::move(response)) {
+LoopbackHttpServer::LoopbackHttpServer(CannedResponse response, std::vector<CannedResponse> first)
+    : response_(std::move(response)), first_(std::move(first)) {
   listen_fd_ = BoundLoopbackSocket(&port_);
   if (listen(listen_fd_, 8) != 0) throw std::runtime_error("listen() failed");
   thread_ = std::thread([this] { Serve(); });
@@ -95,20 +96,30 @@ void LoopbackHttpServer::Serve() {
 void LoopbackHttpServer::ServeConnection(int fd) {
   std::string buffer;
   RecordedRequest request;
+  bool hanging = false;
   while (ReadRequest(fd, &buffer, &request)) {
+    request.arrived = std::chrono::steady_clock::now();
+    size_t index;
     {
       std::lock_guard lock(mu_);
       requests_.push_back(request);
+      index = requests_.size() - 1;
     }
     arrived_.notify_all();
-    if (!response_.respond) continue;  // hang: the client must time out
-    const std::string reply = "HTTP/1.1 " + std::to_string(response_.status) +
-                              " Canned\r\nContent-Type: application/x-protobuf\r\nContent-Length: " +
-                              std::to_string(response_.body.size()) + "\r\n\r\n" + response_.body;
+    const CannedResponse& response = index < first_.size() ? first_[index] : response_;
+    if (!response.respond) {  // hang: the client must time out
+      hanging = true;
+      continue;
+    }
+    std::string reply = "HTTP/1.1 " + std::to_string(response.status) +
+                        " Canned\r\nContent-Type: " + response.content_type +
+                        "\r\nContent-Length: " + std::to_string(response.body.size()) + "\r\n";
+    for (const auto& [name, value] : response.headers) reply += name + ": " + value + "\r\n";
+    reply += "\r\n" + response.body;
     if (send(fd, reply.data(), reply.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(reply.size())) return;
   }
   // A hanging server keeps the connection open until the test ends.
-  if (!response_.respond)
+  if (hanging)
     while (WaitReadable(fd, stop_)) {
       char sink[4096];
       if (recv(fd, sink, sizeof sink, 0) <= 0) break;

@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <thread>
 #include <vector>
 
@@ -21,17 +22,21 @@ struct RecordedRequest {
   std::string path;
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
+  std::chrono::steady_clock::time_point arrived;
 };
 
 struct CannedResponse {
   int status = 200;
   std::string body;
   bool respond = true;
+  std::vector<std::pair<std::string, std::string>> headers = {};  // extra response headers
+  std::string content_type = "application/x-protobuf";
 };
 
 class LoopbackHttpServer {
  public:
-  explicit LoopbackHttpServer(CannedResponse response = {});
+  // The first requests get `first` in order, every later one `response`.
+  explicit LoopbackHttpServer(CannedResponse response = {}, std::vector<CannedResponse> first = {});
   ~LoopbackHttpServer();
 
   uint16_t port() const { return port_; }
@@ -48,6 +53,7 @@ class LoopbackHttpServer {
   bool ReadRequest(int fd, std::string* buffer, RecordedRequest* request);
 
   CannedResponse response_;
+  std::vector<CannedResponse> first_;
   int listen_fd_ = -1;
   uint16_t port_ = 0;
   std::atomic<bool> stop_{false};

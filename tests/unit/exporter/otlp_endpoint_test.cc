@@ -32,29 +32,6 @@ TEST(OtlpTracesUrl, SurroundingWhitespaceIsIgnored) {
   EXPECT_EQ(ResolveTracesUrl("", " http://c:4318 "), "http://c:4318/v1/traces");
 }
 
-class EnvironmentTest : public ::testing::Test {
- protected:
-  void SetUp() override { Clear(); }
-  void TearDown() override { Clear(); }
-  static void Clear() {
-    for (const char* name :
-         {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS",
-          "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_BSP_MAX_QUEUE_SIZE", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
-          "OTEL_BSP_SCHEDULE_DELAY", "OTEL_BSP_EXPORT_TIMEOUT"})
-      unsetenv(name);
-  }
-};
-
-TEST_F(EnvironmentTest, UrlFromEnvironmentFollowsTheSameRules) {
-  EXPECT_EQ(OtlpTracesUrlFromEnvironment(), "");
-  setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4318/", 1);
-  EXPECT_EQ(OtlpTracesUrlFromEnvironment(), "http://localhost:4318/v1/traces");
-  setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://localhost:9999/traces", 1);
-  EXPECT_EQ(OtlpTracesUrlFromEnvironment(), "http://localhost:9999/traces");
-  setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "", 1);  // empty counts as unset
-  EXPECT_EQ(OtlpTracesUrlFromEnvironment(), "http://localhost:4318/v1/traces");
-}
-
 TEST(OtlpHeaders, ParsesCommaSeparatedPercentEncodedPairs) {
   const auto headers = ParseHeaderList("api-key=abc123, x-tenant = team%20a ,broken,=novalue,auth=Basic%20eDp5");
   ASSERT_EQ(headers.size(), 3u);
@@ -68,46 +45,6 @@ TEST(OtlpHeaders, ParsesCommaSeparatedPercentEncodedPairs) {
 
 TEST(OtlpHeaders, ValueThatWouldInjectAHeaderLineIsRefused) {
   EXPECT_TRUE(ParseHeaderList("a=b%0D%0AX-Evil: 1").empty());
-}
-
-TEST_F(EnvironmentTest, TracesHeadersWinOverGenericHeaders) {
-  setenv("OTEL_EXPORTER_OTLP_HEADERS", "k=generic", 1);
-  ASSERT_EQ(HeadersFromEnvironment().size(), 1u);
-  EXPECT_EQ(HeadersFromEnvironment()[0].value, "generic");
-  setenv("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "k=traces", 1);
-  EXPECT_EQ(HeadersFromEnvironment()[0].value, "traces");
-}
-
-TEST_F(EnvironmentTest, BatchOptionsDefaultToTheSpecValues) {
-  const BatchOptions options = BatchOptionsFromEnvironment();
-  EXPECT_EQ(options.max_queue_size, 2048u);
-  EXPECT_EQ(options.max_export_batch_size, 512u);
-  EXPECT_EQ(options.schedule_delay, std::chrono::milliseconds(5000));
-  EXPECT_EQ(options.export_timeout, std::chrono::milliseconds(30000));
-}
-
-TEST_F(EnvironmentTest, BatchOptionsReadTheBspVariables) {
-  setenv("OTEL_BSP_MAX_QUEUE_SIZE", "100", 1);
-  setenv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "10", 1);
-  setenv("OTEL_BSP_SCHEDULE_DELAY", "250", 1);
-  setenv("OTEL_BSP_EXPORT_TIMEOUT", "1000", 1);
-  const BatchOptions options = BatchOptionsFromEnvironment();
-  EXPECT_EQ(options.max_queue_size, 100u);
-  EXPECT_EQ(options.max_export_batch_size, 10u);
-  EXPECT_EQ(options.schedule_delay, std::chrono::milliseconds(250));
-  EXPECT_EQ(options.export_timeout, std::chrono::milliseconds(1000));
-}
-
-TEST_F(EnvironmentTest, InvalidBspValuesKeepTheDefaults) {
-  setenv("OTEL_BSP_MAX_QUEUE_SIZE", "lots", 1);
-  setenv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "-5", 1);
-  setenv("OTEL_BSP_SCHEDULE_DELAY", "0", 1);
-  setenv("OTEL_BSP_EXPORT_TIMEOUT", "10s", 1);
-  const BatchOptions options = BatchOptionsFromEnvironment();
-  EXPECT_EQ(options.max_queue_size, 2048u);
-  EXPECT_EQ(options.max_export_batch_size, 512u);
-  EXPECT_EQ(options.schedule_delay, std::chrono::milliseconds(5000));
-  EXPECT_EQ(options.export_timeout, std::chrono::milliseconds(30000));
 }
 
 TEST(BatchOptionsNormalized, BatchIsNeverLargerThanTheQueue) {

@@ -42,10 +42,21 @@ TEST(MakeSpanSink, OtlpNeedsAUrl) {
 TEST(MakeSpanSink, OtlpIsABatchSpanProcessor) {
   OutputConfig config;
   config.kind = OutputConfig::kOtlp;
-  config.otlp_traces_url = "http://127.0.0.1:1/v1/traces";
+  config.otlp.endpoint = "http://127.0.0.1:1/v1/traces";
   auto sink = MakeSpanSink(config);
   EXPECT_NE(dynamic_cast<otlp::BatchSpanProcessor*>(sink.get()), nullptr);
   sink->Shutdown();  // nothing queued: returns at once
+}
+
+TEST(MakeSpanSink, OtlpOverGrpcIsABatchSpanProcessor) {
+  OutputConfig config;
+  config.kind = OutputConfig::kOtlp;
+  config.otlp.protocol = otlp::OtlpProtocol::kGrpc;
+  config.otlp.endpoint = "http://127.0.0.1:1";
+  auto sink = MakeSpanSink(config);
+  EXPECT_NE(dynamic_cast<otlp::BatchSpanProcessor*>(sink.get()), nullptr);
+  EXPECT_EQ(DescribeOutput(config), "OTLP grpc to http://127.0.0.1:1");
+  sink->Shutdown();
 }
 
 }  // namespace

@@ -80,6 +80,34 @@ TEST_F(ProcessRegistryTest, ServiceNameFromTheProcessesOwnOtelServiceName) {
   EXPECT_EQ(r->pid, 100u);
 }
 
+TEST_F(ProcessRegistryTest, AgentOverridesApplyToEveryProcessAndWin) {
+  proc_.AddProcess(100, "/usr/bin/python3.11", "python3",
+                   {"OTEL_SERVICE_NAME=checkout", "OTEL_RESOURCE_ATTRIBUTES=team=a,region=eu"});
+  proc_.AddProcess(200, "/usr/sbin/nginx", "nginx");
+  ProcessRegistry registry({.proc_root = proc_.root(), .host_name = "node-1",
+                            .overrides = {.service_name = "shop",
+                                          .attributes = {{"region", "us"},
+                                                         {"deployment.environment", "prod"},
+                                                         {"process.pid", "1"}}}});
+  for (uint32_t pid : {100u, 200u, 300u}) {  // 300 is gone: the minimal resource gets them too
+    auto r = registry.ResourceFor(pid);
+    EXPECT_EQ(r->service_name, "shop") << pid;
+    EXPECT_EQ(Str(*r, sc::kServiceName), "shop") << pid;
+    EXPECT_EQ(Str(*r, "deployment.environment"), "prod") << pid;
+    EXPECT_EQ(std::get<int64_t>(*Find(*r, sc::kProcessPid)), pid);  // a fact, not overridable
+  }
+  auto python = registry.ResourceFor(100);
+  EXPECT_EQ(Str(*python, "region"), "us");
+  EXPECT_EQ(Str(*python, "team"), "a");
+}
+
+TEST_F(ProcessRegistryTest, AgentServiceNameMayComeFromItsResourceAttributes) {
+  proc_.AddProcess(100, "/usr/sbin/nginx", "nginx");
+  ProcessRegistry registry({.proc_root = proc_.root(), .host_name = "node-1",
+                            .overrides = {.service_name = "", .attributes = {{"service.name", "edge"}}}});
+  EXPECT_EQ(registry.ResourceFor(100)->service_name, "edge");
+}
+
 TEST_F(ProcessRegistryTest, ServiceNameIsTheExecutableBaseNameWithoutOtelServiceName) {
   proc_.AddProcess(100, "/usr/bin/python3.11", "python3", {"PATH=/bin"});
   auto r = MakeRegistry().ResourceFor(100);

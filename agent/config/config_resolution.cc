@@ -1,0 +1,95 @@
+// Defaults, endpoint resolution and whole-configuration checks.
+#include "agent/config/config_resolution.h"
+
+#include <spdlog/fmt/fmt.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "exporter/otlp/batch_options.h"
+#include "exporter/otlp/otlp_endpoint.h"
+
+namespace zerotrace {
+namespace {
+
+// HTTP: a full traces URL ("/v1/traces" added to a base URL). gRPC: the
+// target as given. Nothing configured: the protocol's default.
+std::string ResolveEndpoint(const std::optional<EndpointChoice>& choice, otlp::OtlpProtocol protocol) {
+  if (protocol == otlp::OtlpProtocol::kGrpc) return choice ? choice->url : otlp::kDefaultGrpcEndpoint;
+  if (!choice) return otlp::kDefaultHttpTracesUrl;
+  return choice->is_traces_url ? otlp::ResolveTracesUrl(choice->url, "") : otlp::ResolveTracesUrl("", choice->url);
+}
+
+std::optional<ConfigError> CheckReadable(const CertificateChoice& certificate) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(certificate.path, ec))
+    return ConfigError{fmt::format("{}: certificate file {:?} is a directory", certificate.origin, certificate.path)};
+  std::ifstream in(certificate.path);
+  if (!in)
+    return ConfigError{fmt::format("{}: certificate file {:?} cannot be read: {}", certificate.origin,
+                                   certificate.path, std::strerror(errno))};
+  return std::nullopt;
+}
+
+std::optional<ConfigError> ResolveOtlp(const ConfigLayer& layer, otlp::OtlpSettings* settings) {
+  const otlp::OtlpSettings defaults;
+  settings->protocol = layer.protocol.value_or(defaults.protocol);
+  settings->endpoint = ResolveEndpoint(layer.endpoint, settings->protocol);
+  settings->headers = layer.headers.value_or(defaults.headers);
+  if (settings->protocol == otlp::OtlpProtocol::kGrpc) {
+    // gRPC metadata keys must be lower case.
+    for (auto& header : settings->headers)
+      std::transform(header.name.begin(), header.name.end(), header.name.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  }
+  settings->compression = layer.compression.value_or(defaults.compression);
+  settings->timeout = layer.timeout.value_or(defaults.timeout);
+  if (layer.certificate) {
+    if (auto error = CheckReadable(*layer.certificate)) return error;
+    settings->certificate_file = layer.certificate->path;
+  }
+  settings->insecure = layer.insecure.value_or(defaults.insecure);
+
+  otlp::BatchOptions batch;
+  batch.max_queue_size = layer.max_queue_size.value_or(batch.max_queue_size);
+  batch.max_export_batch_size = layer.max_export_batch_size.value_or(batch.max_export_batch_size);
+  batch.schedule_delay = layer.schedule_delay.value_or(batch.schedule_delay);
+  batch.export_timeout = layer.export_timeout.value_or(batch.export_timeout);
+  settings->batch = otlp::Normalized(batch);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ConfigError> ResolveAgentConfig(const ConfigLayer& layer, AgentConfig* config) {
+  const AgentConfig defaults;
+  // No explicit output: OTLP as soon as any source configured an endpoint.
+  config->output = layer.output.value_or(layer.endpoint ? OutputKind::kOtlp : OutputKind::kConsole);
+  if (layer.output_file && config->output == OutputKind::kJson) {
+    config->output_file = *layer.output_file;
+  } else if (layer.output_file) {
+    // Each source checks its own pair, so this file came from a lower source
+    // than the output that overrides it.
+    spdlog::warn("ignoring output file {:?}: the output is not json", *layer.output_file);
+  }
+
+  config->pids = layer.pids.value_or(defaults.pids);
+  config->ports = layer.ports.value_or(defaults.ports);
+  config->exe_regex = layer.exe_regex.value_or(defaults.exe_regex);
+  config->verbose = layer.verbose.value_or(defaults.verbose);
+  config->keep_query_values = layer.keep_query_values.value_or(defaults.keep_query_values);
+  config->ring_buffer_mb = layer.ring_buffer_mb.value_or(defaults.ring_buffer_mb);
+  config->stats_interval_s = layer.stats_interval_s.value_or(defaults.stats_interval_s);
+
+  config->sdk_disabled = layer.sdk_disabled.value_or(defaults.sdk_disabled);
+  config->service_name = layer.service_name.value_or(defaults.service_name);
+  config->resource_attributes = layer.resource_attributes.value_or(defaults.resource_attributes);
+  return ResolveOtlp(layer, &config->otlp);
+}
+
+}  // namespace zerotrace
