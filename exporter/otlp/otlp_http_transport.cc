@@ -7,6 +7,7 @@
 #include "exporter/otlp/gzip.h"
 #include "exporter/otlp/otlp_json_encoder.h"
 #include "exporter/otlp/retry_after.h"
+#include "exporter/otlp/rpc_status_message.h"
 
 namespace zerotrace::otlp {
 
@@ -90,7 +91,11 @@ SendOutcome OtlpHttpTransport::Classify(const HttpPostResult& result) const {
   }
   if (result.ok()) return ReadPartialSuccess(result);
   std::string why = "HTTP " + std::to_string(result.status_code);
-  if (const std::string excerpt = Excerpt(result.body); !excerpt.empty()) why += ": " + excerpt;
+  std::optional<std::string> status_message;
+  if (result.content_type == "application/x-protobuf" || result.content_type == "application/protobuf")
+    status_message = RpcStatusMessage(result.body);
+  if (const std::string excerpt = Excerpt(status_message.value_or(result.body)); !excerpt.empty())
+    why += ": " + excerpt;
   if (IsRetryableStatus(result.status_code))
     return SendOutcome::Retryable(std::move(why), ParseRetryAfter(result.retry_after));
   return SendOutcome::Permanent(std::move(why));

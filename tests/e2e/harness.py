@@ -602,8 +602,9 @@ def describe(spans, limit=30):
 
 # ---- the agent's exit counters and memory ----
 
+# "spans 40 (exported 37, dropped 2, failed 0, rejected 1; export retries 3)": more may follow.
 _EXIT_COUNTERS = re.compile(r'spans (\d+) \(exported (\d+), dropped (\d+), failed (\d+), '
-                            r'rejected (\d+)\)')
+                            r'rejected (\d+)\b')
 
 
 def exit_counters(agent, sig=signal.SIGTERM):

@@ -1,8 +1,8 @@
 """The OTLP exporter when the receiver is down or misbehaves: bounded memory while nothing
 listens and recovery without a restart, retries that honour Retry-After and deliver each span
-once, no retries on 400, partial success counted, gRPC UNAVAILABLE retried. The receiver injects
-the faults (tests/otlp-receiver/receiver.js --fail-first, --always-fail, --reject, ...); the
-agent's exit counters must account for every span."""
+once, no retries on 400, partial success counted, gRPC UNAVAILABLE retried and gRPC RetryInfo
+honoured. The receiver injects the faults (tests/otlp-receiver/receiver.js --fail-first,
+--always-fail, --reject, ...); the agent's exit counters must account for every span."""
 
 import collections
 import threading
@@ -82,8 +82,18 @@ class OtlpFaultTest(E2ETestCase):
                          describe(spans))
 
     def assert_accounted(self, counters):
-        self.assertEqual(counters['exported'] + counters['dropped'] + counters['failed'],
-                         counters['spans'], f'exit counters do not add up: {counters}')
+        """Every span the agent made was exported, dropped, failed or rejected by the receiver."""
+        outcomes = ('exported', 'dropped', 'failed', 'rejected')
+        self.assertEqual(sum(counters[k] for k in outcomes), counters['spans'],
+                         f'exit counters do not add up: {counters}')
+
+    def retry_gap(self, receiver):
+        """Seconds between the first failed export request and the request after it."""
+        log = receiver.requests()
+        first_failure = next((i for i, r in enumerate(log) if not r['ok']), None)
+        self.assertIsNotNone(first_failure, f'no export request failed: {log}')
+        self.assertLess(first_failure + 1, len(log), f'no request after the failure: {log}')
+        return (log[first_failure + 1]['time_unix_ms'] - log[first_failure]['time_unix_ms']) / 1000
 
     def test_endpoint_down_memory_stays_bounded_and_export_resumes(self):
         receiver = OtlpReceiver(self, self.work, autostart=False)  # port reserved, nothing there
@@ -139,13 +149,9 @@ class OtlpFaultTest(E2ETestCase):
         self.assertEqual(counters['failed'], 0, counters)
         self.assertEqual(counters['exported'], stats['spans'], f'{counters} vs {stats}')
         self.assert_accounted(counters)
-        log = receiver.requests()
-        first_failure = next(i for i, r in enumerate(log) if not r['ok'])
-        retry = log[first_failure + 1] if first_failure + 1 < len(log) else None
-        self.assertIsNotNone(retry, f'no request after the 503: {log}')
-        gap = (retry['time_unix_ms'] - log[first_failure]['time_unix_ms']) / 1000
+        gap = self.retry_gap(receiver)
         print(f'\n  retry came {gap:.2f} s after the 503 with Retry-After: 1')
-        self.assertGreaterEqual(gap, 0.9, f'Retry-After: 1 not honoured: {log}')
+        self.assertGreaterEqual(gap, 0.9, f'Retry-After: 1 not honoured: {receiver.requests()}')
 
     def test_400_is_never_retried(self):
         receiver = OtlpReceiver(self, self.work, extra_args=['--always-fail', '400'])
@@ -181,6 +187,10 @@ class OtlpFaultTest(E2ETestCase):
         # Every answer rejected exactly one span.
         self.assertEqual(counters['rejected'], stats['requests'] - stats['failed_requests'],
                          f'{counters} vs {stats}')
+        # The receiver writes every span it got; the agent counts the rejected ones apart.
+        self.assertEqual(counters['exported'] + counters['rejected'], stats['spans'],
+                         f'{counters} vs {stats}')
+        self.assert_accounted(counters)
 
     def test_grpc_unavailable_is_retried_and_delivered_once(self):
         receiver = OtlpReceiver(self, self.work, grpc=True, extra_args=['--fail-first', '1'])
@@ -200,6 +210,23 @@ class OtlpFaultTest(E2ETestCase):
         self.assertEqual(counters['failed'], 0, counters)
         self.assertEqual(counters['exported'], stats['spans'], f'{counters} vs {stats}')
         self.assert_accounted(counters)
+
+    def test_grpc_resource_exhausted_honours_retry_info(self):
+        receiver = OtlpReceiver(self, self.work, grpc=True, extra_args=[
+            '--fail-first', '1', '--fail-status', '429', '--retry-after', '2'])
+        server = NodeServer(self, self.work)
+        agent = self.start_otlp_agent(receiver.grpc_endpoint, protocol='grpc')
+        paths = ['/users/1', '/users/2']
+        client_pid = self.traffic(server, receiver, paths)
+        counters = exit_counters(agent)
+        spans = receiver.spans()
+
+        self.assert_delivered_once(spans, server, client_pid, len(paths))
+        self.assertEqual(counters['failed'], 0, counters)
+        self.assert_accounted(counters)
+        gap = self.retry_gap(receiver)
+        print(f'\n  retry came {gap:.2f} s after RESOURCE_EXHAUSTED with RetryInfo 2 s')
+        self.assertGreaterEqual(gap, 1.8, f'RetryInfo (2 s) not honoured: {receiver.requests()}')
 
 
 if __name__ == '__main__':

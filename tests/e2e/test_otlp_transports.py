@@ -86,9 +86,8 @@ class OtlpTransportTest(E2ETestCase):
                              f'{where}: OTEL_EXPORTER_OTLP_HEADERS not sent')
             self.assertEqual(s['resource'].get('service.name'), SERVICE_NAME, where)
             self.assertEqual(s['resource'].get('deployment.environment'), ENVIRONMENT, where)
-            if transport.startswith('http/'):
-                # The agent knows its own exports by this User-Agent.
-                self.assertTrue(s['user_agent'].startswith('zerotrace/'), s['user_agent'])
+            # The agent knows its own exports by this User-Agent.
+            self.assertTrue(s['user_agent'].startswith('zerotrace/'), f'{where}: {s["user_agent"]}')
 
     def check_traffic(self, traced):
         self.assertEqual(len(traced), 2 * len(REQUESTS), describe(traced))

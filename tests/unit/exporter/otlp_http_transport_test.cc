@@ -154,6 +154,17 @@ TEST(OtlpHttpTransport, BadRequestAndOtherErrorsAreFinal) {
   }
 }
 
+TEST(OtlpHttpTransport, ErrorMessageIsTakenFromAProtobufStatusBody) {
+  // google.rpc.Status{code: 3, message: "span has no trace id"}, encoded by hand.
+  const std::string message = "span has no trace id";
+  std::string status = std::string("\x08\x03\x12", 3) + static_cast<char>(message.size()) + message;
+  LoopbackHttpServer server({400, status});
+  OtlpHttpTransport transport(HttpSettings(server.Url("/v1/traces")));
+  const SendOutcome outcome = SendOnce(transport);
+  EXPECT_EQ(outcome.kind, Kind::kPermanent);
+  EXPECT_EQ(outcome.error, "HTTP 400: span has no trace id");
+}
+
 TEST(OtlpHttpTransport, RefusedConnectionIsRetryable) {
   OtlpHttpTransport transport(HttpSettings(
       "http://127.0.0.1:" + std::to_string(UnusedLoopbackPort()) + "/v1/traces"));
