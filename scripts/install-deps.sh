@@ -22,7 +22,7 @@ packages=(
   # end-to-end tests, demo and bench: real servers and clients
   nginx wrk apache2-utils curl iproute2 python3 default-jdk-headless
   # capsh (least-privilege runs), ps/pgrep, certificates for npm
-  libcap2-bin procps ca-certificates
+  libcap2-bin procps ca-certificates openssl
 )
 # Node: a nodejs from another source (e.g. NodeSource) already carries npm and conflicts with
 # Debian's npm package, so only ask for what is missing as a command.

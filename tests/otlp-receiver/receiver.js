@@ -13,6 +13,8 @@
 //   --output FILE        one JSON line per accepted span (env OTLP_RECEIVER_OUTPUT, default stdout)
 //   --record-header NAME also record this request header / gRPC metadata key (repeatable;
 //                        x-test-token is always recorded)
+//   --tls-cert FILE      with --tls-key: serve HTTPS on --port and gRPC over TLS on --grpc-port
+//   --tls-key FILE       with this PEM certificate (chain) and private key
 // Fault injection (export requests over HTTP and gRPC share one counter):
 //   --fail-first N       the first N export requests fail (default 0)
 //   --fail-status S      HTTP status while failing (default 503); gRPC gets the matching code
@@ -32,6 +34,7 @@
 
 const fs = require('fs');
 const http = require('http');
+const https = require('https');
 const zlib = require('zlib');
 const grpc = require('@grpc/grpc-js');
 const { Writer } = require('protobufjs/minimal');
@@ -48,7 +51,7 @@ const MAX_REQUEST_LOG = 10000;
 
 const USAGE = 'usage: receiver.js [--port N] [--grpc-port N] [--output FILE] [--host ADDR]\n' +
   '  [--record-header NAME]... [--fail-first N] [--fail-status S] [--grpc-fail-code NAME]\n' +
-  '  [--retry-after SECONDS] [--always-fail S] [--reject N]\n';
+  '  [--retry-after SECONDS] [--always-fail S] [--reject N] [--tls-cert FILE --tls-key FILE]\n';
 
 // ---- options ----
 
@@ -85,6 +88,8 @@ function parseArgs(argv) {
     alwaysFail: null,
     reject: 0,
     recordHeaders: [ALWAYS_RECORDED_HEADER],
+    tlsCert: null,
+    tlsKey: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -94,11 +99,24 @@ function parseArgs(argv) {
     else if (a === '--host') opts.host = value();
     else if (a === '--grpc-fail-code') opts.grpcFailCode = parseGrpcCode(value());
     else if (a === '--record-header') opts.recordHeaders.push(value().toLowerCase());
+    else if (a === '--tls-cert') opts.tlsCert = value();
+    else if (a === '--tls-key') opts.tlsKey = value();
     else if (/^\d+$/.test(a)) opts.port = a;  // bare positional port
     else usageError(`unknown argument ${a}`);
   }
   opts.port = parseInteger('--port', opts.port);
+  if ((opts.tlsCert === null) !== (opts.tlsKey === null)) usageError('--tls-cert and --tls-key go together');
+  opts.tls = opts.tlsCert !== null ? readTlsFiles(opts.tlsCert, opts.tlsKey) : null;
   return opts;
+}
+
+// {cert, key} as Buffers, read once at start.
+function readTlsFiles(certPath, keyPath) {
+  try {
+    return { cert: fs.readFileSync(certPath), key: fs.readFileSync(keyPath) };
+  } catch (e) {
+    return usageError(`cannot read the TLS certificate or key: ${e.message}`);
+  }
 }
 
 function parseGrpcCode(text) {
@@ -460,7 +478,14 @@ function handleHttp(receiver, req, res) {
 }
 
 function startHttp(receiver) {
-  const server = http.createServer((req, res) => handleHttp(receiver, req, res));
+  const handler = (req, res) => handleHttp(receiver, req, res);
+  const tls = receiver.opts.tls;
+  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler)
+    : http.createServer(handler);
+  if (tls) {
+    // A client that rejects the certificate just goes away: log it, keep serving.
+    server.on('tlsClientError', (e) => process.stderr.write(`receiver: TLS handshake failed: ${e.message}\n`));
+  }
   server.on('error', (e) => {
     process.stderr.write(`receiver: ${e.message}\n`);
     process.exit(1);
@@ -546,7 +571,11 @@ function startGrpc(receiver) {
     Export: (call, callback) => handleGrpcExport(receiver, call, callback),
   });
   const address = `${receiver.opts.host}:${receiver.opts.grpcPort}`;
-  server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
+  const tls = receiver.opts.tls;
+  const credentials = tls
+    ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false)
+    : grpc.ServerCredentials.createInsecure();
+  server.bindAsync(address, credentials, (err, port) => {
     if (err) {
       process.stderr.write(`receiver: gRPC bind ${address}: ${err.message}\n`);
       process.exit(1);
