@@ -10,6 +10,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -374,6 +375,28 @@ class NginxServer(Server):
         super().stop()
 
 
+def make_self_signed_cert(workdir, case=None):
+    """A fresh self-signed certificate for localhost and 127.0.0.1 (openssl CLI), valid one day.
+    Returns (cert path, key path), both PEM; the certificate is its own CA. Without openssl the
+    test is skipped (failed under CI=true)."""
+    if shutil.which('openssl') is None:
+        reason = 'openssl not installed (run scripts/install-deps.sh)'
+        if case is not None:
+            skip_or_fail(case, reason)
+        if IN_CI:
+            raise AssertionError(f'CI=true and the test cannot run: {reason}')
+        raise unittest.SkipTest(reason)
+    cert, key = workdir.file('otlp-tls-cert.pem'), workdir.file('otlp-tls-key.pem')
+    cmd = ['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
+           '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+           '-keyout', key, '-out', cert]
+    done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=60)
+    if done.returncode != 0:
+        raise AssertionError(f'openssl failed ({done.returncode}): {done.stderr.strip()}')
+    return cert, key
+
+
 class OtlpReceiver:
     """tests/otlp-receiver/receiver.js: decodes OTLP with OpenTelemetry JS's own protobuf root.
 
@@ -381,10 +404,12 @@ class OtlpReceiver:
     (fault injection: '--fail-first', '1', ...). port / grpc_port fix the ports (default: free
     ones). With autostart=False nothing runs until start(): a test can hand the endpoint to the
     agent while nothing listens there, and start the receiver on that same port later.
+    tls=(cert, key) (see make_self_signed_cert) serves HTTPS and gRPC over TLS; the endpoints
+    are then https://localhost:PORT.
     """
 
     def __init__(self, case, workdir, grpc=False, extra_args=(), port=None, grpc_port=None,
-                 autostart=True):
+                 autostart=True, tls=None):
         require_tool(case, 'node')
         root_js = os.path.join(RECEIVER_DIR, 'node_modules', '@opentelemetry', 'otlp-transformer',
                                'build', 'src', 'generated', 'root.js')
@@ -395,6 +420,7 @@ class OtlpReceiver:
         self.port = port or free_port()
         self.grpc_port = (grpc_port or free_port()) if grpc else None
         self.extra_args = [str(a) for a in extra_args]
+        self.tls = tuple(tls) if tls else None
         # Named by port: a test may run several receivers in one workdir.
         self.output = workdir.file(f'otlp-spans-{self.port}.jsonl')
         self.log_path = workdir.file(f'receiver-{self.port}.log')
@@ -410,6 +436,8 @@ class OtlpReceiver:
                '--output', self.output]
         if self.grpc_port is not None:
             cmd += ['--grpc-port', str(self.grpc_port)]
+        if self.tls:
+            cmd += ['--tls-cert', self.tls[0], '--tls-key', self.tls[1]]
         return cmd + self.extra_args
 
     def _ready_lines(self):
@@ -447,6 +475,8 @@ class OtlpReceiver:
     @property
     def endpoint(self):
         """OTLP/HTTP base URL (the agent appends /v1/traces)."""
+        if self.tls:
+            return f'https://localhost:{self.port}'
         return f'http://127.0.0.1:{self.port}'
 
     @property
@@ -454,11 +484,14 @@ class OtlpReceiver:
         """OTLP/gRPC endpoint URL; only with grpc=True."""
         if self.grpc_port is None:
             raise AttributeError('OtlpReceiver was created without grpc=True')
+        if self.tls:
+            return f'https://localhost:{self.grpc_port}'
         return f'http://127.0.0.1:{self.grpc_port}'
 
     def _get_json(self, path):
         # Note: the agent traces this GET like any other HTTP request.
-        with urllib.request.urlopen(self.endpoint + path, timeout=10) as response:
+        context = ssl.create_default_context(cafile=self.tls[0]) if self.tls else None
+        with urllib.request.urlopen(self.endpoint + path, timeout=10, context=context) as response:
             return json.loads(response.read())
 
     def stats(self):
