@@ -2,10 +2,13 @@
 generated protobuf code), and the agent not tracing itself."""
 
 import re
+import signal
+import time
 import unittest
 
 from harness import (KIND_CLIENT, KIND_SERVER, STATUS_ERROR, E2ETestCase, NodeServer,
-                     OtlpReceiver, attr, curl, describe, from_pids, of_kind, span_pid)
+                     OtlpReceiver, attr, curl, describe, exit_counters, from_pids, of_kind,
+                     span_pid)
 
 HEX32 = re.compile(r'^[0-9a-f]{32}$')
 HEX16 = re.compile(r'^[0-9a-f]{16}$')
@@ -62,6 +65,23 @@ class OtlpExportTest(E2ETestCase):
         self.assertEqual(by_path['/error']['status_code'], STATUS_ERROR)
         self.assertNotEqual(by_path['/missing']['status_code'], STATUS_ERROR)
         self.assertEqual(span_pid(server_spans[0]), server.pid)
+
+    def test_sigterm_flushes_queued_spans_before_exiting(self):
+        receiver = OtlpReceiver(self, self.work)
+        server = NodeServer(self, self.work)
+        # Nothing would go out for a minute: only the shutdown flush can deliver these spans.
+        agent = self.start_agent(output=None, env={
+            'OTEL_EXPORTER_OTLP_ENDPOINT': receiver.endpoint,
+            'OTEL_BSP_SCHEDULE_DELAY': '60000',
+        })
+        curl([server.url(f'/users/{i}') for i in range(5)])
+        time.sleep(1)
+        self.assertEqual(receiver.spans(), [], 'exported before the schedule delay')
+        counters = exit_counters(agent, sig=signal.SIGTERM)
+        server_spans = of_kind(from_pids(receiver.spans(), server.pids), KIND_SERVER)
+        self.assertEqual(len(server_spans), 5, describe(receiver.spans()))
+        self.assertEqual(counters['exported'], counters['spans'], counters)
+        self.assertEqual(counters['dropped'] + counters['failed'], 0, counters)
 
     def test_agent_does_not_trace_its_own_export_requests(self):
         receiver = OtlpReceiver(self, self.work)
