@@ -69,8 +69,8 @@ void RetryingExporter::WarnLost(size_t spans, const SendOutcome& outcome, size_t
   if (!warnings_.ShouldWarn(&suppressed)) return;
   const std::string why =
       outcome.kind == SendOutcome::Kind::kPermanent
-          ? "not retried: the receiver refused the request; check the endpoint URL, headers and "
-            "the receiver's logs"
+          ? "not retried, as retrying cannot fix it; check the endpoint URL, headers, TLS "
+            "certificate (OTEL_EXPORTER_OTLP_CERTIFICATE) and the receiver's logs"
           : fmt::format("gave up after {} attempt{}{}; is the collector running and reachable?",
                         attempts, attempts == 1 ? "" : "s",
                         gave_up_early ? " within the export timeout" : "");
