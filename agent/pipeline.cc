@@ -14,7 +14,11 @@ Pipeline::Pipeline(ProcessSelector selector, ProcessRegistry& processes, SpanBui
       builder_(builder),
       sink_(sink),
       ignore_process_(std::move(ignore_process)),
-      tracker_([this](HttpExchange&& exchange) { OnExchange(std::move(exchange)); }) {}
+      tracker_([this](HttpExchange&& exchange) { OnExchange(std::move(exchange)); }) {
+  tracker_.set_request_handler([this](const ConnectionInfo& connection, const http1::Request& request) {
+    linker_.OnRequest(connection, request);
+  });
+}
 
 void Pipeline::OnRecord(std::span<const uint8_t> record) {
   ++stats_.records;
@@ -44,7 +48,9 @@ void Pipeline::OnExchange(HttpExchange&& exchange) {
     return;
   }
   ++stats_.spans;
-  sink_.Consume(builder_.Build(exchange, processes_.ResourceFor(exchange.connection.key.tgid)));
+  Span span = builder_.Build(exchange, processes_.ResourceFor(exchange.connection.key.tgid));
+  linker_.Apply(exchange, span);
+  sink_.Consume(std::move(span));
 }
 
 void Pipeline::Tick(uint64_t now_monotonic_ns, uint64_t now_unix_ns) {

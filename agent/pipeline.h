@@ -8,6 +8,7 @@
 #include <span>
 
 #include "agent/connection/connection_tracker.h"
+#include "agent/linking/trace_linker.h"
 #include "agent/process/process_registry.h"
 #include "agent/selection/process_selector.h"
 #include "agent/span/span_builder.h"
@@ -38,6 +39,7 @@ class Pipeline {
 
   const PipelineStats& stats() const { return stats_; }
   const ConnectionTracker& tracker() const { return tracker_; }
+  const TraceLinker& linker() const { return linker_; }
 
  private:
   void OnExchange(HttpExchange&& exchange);
@@ -48,6 +50,7 @@ class Pipeline {
   SpanSink& sink_;
   IgnoreProcess ignore_process_;
   ConnectionTracker tracker_;
+  TraceLinker linker_;
   PipelineStats stats_;
 };
 

@@ -91,6 +91,8 @@ static __always_inline void count(__u32 which)
 		*v += 1;
 }
 
+#include "trace_context.h"
+
 static __always_inline bool tgid_wanted(__u32 tgid)
 {
 	__u8 *verdict = bpf_map_lookup_elem(&tgid_verdict, &tgid);
@@ -168,6 +170,7 @@ static __always_inline struct conn_state *track_conn(__u32 tgid, __s32 fd, __u8 
 		fresh.protocol = ZT_PROTO_OTHER;
 	} else {
 		read_endpoints(sk, &fresh.endpoints);
+		fresh.sk = (__u64)sk;
 		fresh.role = role;
 		fresh.protocol = port_wanted(&fresh.endpoints) ? ZT_PROTO_UNKNOWN : ZT_PROTO_OTHER;
 		fresh.generation = __sync_fetch_and_add(&next_generation, 1);
@@ -237,6 +240,8 @@ int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
 	if (!conn)
 		return 0;
 	if (conn->protocol == ZT_PROTO_HTTP1) {
+		if (conn->role == ZT_ROLE_SERVER)
+			abandon_server_requests(conn);
 		struct zt_close_event ev = {
 			.type = ZT_EVENT_CLOSE,
 			.tid = (__u32)pid_tgid,
@@ -253,6 +258,36 @@ int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
 }
 
 /* ------------------------------------------------------------- data path */
+
+static __always_inline int http_message_start(const __u8 *d, __u32 len);
+
+/* The first bytes a write is about to send, read at syscall entry. */
+static __always_inline bool user_bytes_start_request(__u64 buf, __u64 iovcnt, __u8 kind)
+{
+	__u64 first = buf;
+	if (kind == PENDING_BUF_MSGHDR) {
+		struct user_msghdr msg = {};
+		if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)buf) != 0)
+			return false;
+		kind = PENDING_BUF_IOV;
+		first = (__u64)msg.msg_iov;
+		iovcnt = msg.msg_iovlen;
+	}
+	if (kind == PENDING_BUF_IOV) {
+		struct iovec one = {};
+		if (iovcnt == 0 || bpf_probe_read_user(&one, sizeof(one), (const void *)first) != 0)
+			return false;
+		if (one.iov_len < 4)
+			return false;
+		first = (__u64)one.iov_base;
+	} else if (kind != PENDING_BUF_PLAIN) {
+		return false;
+	}
+	__u8 head[4] = {};
+	if (bpf_probe_read_user(head, sizeof(head), (const void *)first) != 0)
+		return false;
+	return http_message_start(head, sizeof(head)) == 1;
+}
 
 /* Entry of every data syscall: remember the arguments unless fd is already
  * known to be uninteresting. */
@@ -276,6 +311,17 @@ static __always_inline int stash_io(__s32 fd, __u64 buf, __u64 count, __u8 kind,
 		.direction = direction,
 		.kind = kind,
 	};
+	/* Trace context needs the TCP position of this syscall's first byte,
+	 * which only entry can see; a client request gets its context here,
+	 * before its bytes can reach the server. Connections first seen
+	 * mid-stream (no entry yet) get none for their first message. */
+	if (conn) {
+		bool egress = direction == ZT_DIR_EGRESS;
+		if ((conn->role == ZT_ROLE_SERVER && !egress) || (conn->role == ZT_ROLE_CLIENT && egress))
+			io.has_seq = read_tcp_seq(conn->sk, egress, &io.tcp_seq);
+		if (conn->role == ZT_ROLE_CLIENT && egress && user_bytes_start_request(buf, count, kind))
+			start_client_request(conn, pid_tgid, io.has_seq, io.tcp_seq, &io.trace);
+	}
 	bpf_map_update_elem(&pending_ios, &pid_tgid, &io, BPF_ANY);
 	return 0;
 }
@@ -335,6 +381,12 @@ static __always_inline int http_message_start(const __u8 *d, __u32 len)
 	    (d[0] == 'T' && d[1] == 'R' && d[2] == 'A' && d[3] == 'C'))
 		return 1;
 	return 0;
+}
+
+/* "HTTP/1.x 1xx": 100 Continue and friends precede the final response. */
+static __always_inline bool interim_response(const __u8 *d, __u32 len)
+{
+	return len >= 10 && d[9] == '1';
 }
 
 /* Decide what an unclassified connection carries, from the first bytes of
@@ -424,6 +476,16 @@ static __always_inline int finish_io(long ret)
 	ev->hdr.protocol = conn->protocol;
 	ev->hdr._pad = 0;
 	ev->hdr.endpoints = conn->endpoints;
+	__builtin_memset(&ev->hdr.trace, 0, sizeof(ev->hdr.trace));
+	if (conn->role == ZT_ROLE_CLIENT && dir == ZT_DIR_EGRESS) {
+		ev->hdr.trace = args.trace;
+	} else if (conn->role == ZT_ROLE_SERVER) {
+		int start = http_message_start(ev->data, captured);
+		if (dir == ZT_DIR_INGRESS && start == 1)
+			start_server_request(conn, pid_tgid, args.has_seq, args.tcp_seq, &ev->hdr.trace);
+		else if (dir == ZT_DIR_EGRESS && start == 2 && !interim_response(ev->data, captured))
+			finish_server_request(conn);
+	}
 
 	__u64 size = sizeof(ev->hdr) + (captured & (ZT_MAX_CAPTURE * 2 - 1));
 	if (size > sizeof(*ev))

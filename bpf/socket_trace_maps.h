@@ -24,7 +24,10 @@ struct conn_state {
 	__u8 role;          /* enum zt_role */
 	__u8 protocol;      /* enum zt_protocol */
 	__u8 unknown_msgs;  /* messages seen before classification */
-	__u8 _pad[5];
+	__u8 reader_count;  /* server: in-flight requests read by reader_tid */
+	__u8 _pad[4];
+	__u64 sk;           /* struct sock *, for TCP sequence numbers */
+	__u64 reader_tid;   /* server: pid_tgid of the thread that read the oldest in-flight request */
 };
 
 /* Syscall arguments saved at entry for the exit handler. */
@@ -36,7 +39,10 @@ struct pending_io {
 	__u8 syscall;   /* enum zt_syscall */
 	__u8 direction; /* enum zt_direction */
 	__u8 kind;      /* enum pending_buf_kind */
-	__u8 _pad;
+	__u8 has_seq;   /* tcp_seq is set */
+	__u32 tcp_seq;  /* sequence number of the first byte this syscall moves */
+	__u32 _pad;
+	struct zt_trace_context trace; /* client request started at entry */
 };
 
 enum pending_buf_kind {

@@ -68,6 +68,30 @@ struct zt_endpoints {
 	__u8 peer_addr[16];
 };
 
+/* How the kernel side placed a request's span in a trace. Set on the event
+ * that carries the first byte of a request (server: the read that returned
+ * it; client: the write that sent it); ZT_LINK_NONE everywhere else. */
+enum zt_link {
+	ZT_LINK_NONE = 0,      /* this event starts no request: no context */
+	ZT_LINK_ROOT = 1,      /* a new trace: no parent known */
+	ZT_LINK_THREAD = 2,    /* client request made by a thread handling exactly one server
+				* request: that request's span is the parent */
+	ZT_LINK_AMBIGUOUS = 3, /* the thread was handling several server requests (event loop,
+				* pipelining): left a root rather than guess */
+	ZT_LINK_PEER = 4,      /* server request whose client end is traced on this host:
+				* the client request's span is the parent (matched by the
+				* connection's addresses and the TCP sequence number of the
+				* request's first byte, never by timing) */
+};
+
+struct zt_trace_context {
+	__u8 trace_id[16];
+	__u8 span_id[8];
+	__u8 parent_span_id[8]; /* all zero: no parent */
+	__u8 link;              /* enum zt_link */
+	__u8 _pad[7];
+};
+
 struct zt_data_event_header {
 	__u32 type; /* ZT_EVENT_DATA */
 	__u32 tid;
@@ -85,6 +109,7 @@ struct zt_data_event_header {
 	__u8 protocol;  /* enum zt_protocol */
 	__u32 _pad;
 	struct zt_endpoints endpoints;
+	struct zt_trace_context trace;
 };
 
 struct zt_data_event {
@@ -107,7 +132,9 @@ enum zt_counter {
 	ZT_COUNTER_CONNS_TRACKED = 1,   /* connections classified HTTP */
 	ZT_COUNTER_CONNS_IGNORED = 2,   /* connections classified other */
 	ZT_COUNTER_CONN_TABLE_FULL = 3, /* could not track a connection */
-	ZT_COUNTER_MAX = 4,
+	ZT_COUNTER_LINK_AMBIGUOUS = 4,  /* client requests left unlinked: thread had several */
+	ZT_COUNTER_LINK_PEER = 5,       /* server requests joined to a client on this host */
+	ZT_COUNTER_MAX = 6,
 };
 
 #endif /* ZEROTRACE_BPF_EVENTS_H */

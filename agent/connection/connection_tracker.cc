@@ -107,6 +107,21 @@ ConnectionTracker::ConnectionTracker(ExchangeHandler on_exchange, TrackerLimits 
 
 ConnectionTracker::~ConnectionTracker() = default;
 
+namespace {
+
+KernelTraceContext KernelContextOf(const zt_data_event_header& h) {
+  KernelTraceContext context;
+  if (h.trace.link == ZT_LINK_NONE || h.trace.link > ZT_LINK_PEER) return context;
+  std::copy(std::begin(h.trace.trace_id), std::end(h.trace.trace_id), context.trace_id.begin());
+  std::copy(std::begin(h.trace.span_id), std::end(h.trace.span_id), context.span_id.begin());
+  std::copy(std::begin(h.trace.parent_span_id), std::end(h.trace.parent_span_id),
+            context.parent_span_id.begin());
+  context.link = static_cast<TraceLink>(h.trace.link);
+  return context;
+}
+
+}  // namespace
+
 ConnectionTracker::Connection& ConnectionTracker::FindOrOpen(const zt_data_event_header& h) {
   ConnectionKey key{h.conn.tgid, h.conn.fd, h.conn.generation};
   auto it = connections_.find(key);
@@ -125,7 +140,7 @@ void ConnectionTracker::OnData(const DataEventView& event) {
   }
   Connection& conn = FindOrOpen(h);
   conn.last_event_ns = h.exit_ns;
-  http1::ChunkTiming timing{h.enter_ns, h.exit_ns, h.tid};
+  http1::ChunkTiming timing{h.enter_ns, h.exit_ns, h.tid, KernelContextOf(h)};
   ParserFeed& feed = conn.FeedFor(h.direction);
   // Bytes going the other way prove the message in progress on this side is
   // over, when its own framing could not tell.
@@ -156,6 +171,7 @@ void ConnectionTracker::Pair(Connection& conn) {
   auto& parsed_requests = conn.requests.parser.requests();
   while (!parsed_requests.empty()) {
     conn.responses.parser.ExpectResponseTo(parsed_requests.front().method);
+    if (on_request_) on_request_(conn.info, parsed_requests.front());
     conn.pending_requests.push_back(std::move(parsed_requests.front()));
     parsed_requests.pop_front();
   }

@@ -46,7 +46,12 @@ class ConnectionTracker {
  public:
   using ExchangeHandler = std::function<void(HttpExchange&&)>;
 
+  // Called as each request is parsed, before its response: the trace linker
+  // decides a server request's trace ahead of its children.
+  using RequestHandler = std::function<void(const ConnectionInfo&, const http1::Request&)>;
+
   explicit ConnectionTracker(ExchangeHandler on_exchange, TrackerLimits limits = {});
+  void set_request_handler(RequestHandler on_request) { on_request_ = std::move(on_request); }
   ~ConnectionTracker();
 
   void OnData(const DataEventView& event);
@@ -69,6 +74,7 @@ class ConnectionTracker {
   void EvictOldest();
 
   ExchangeHandler on_exchange_;
+  RequestHandler on_request_;
   TrackerLimits limits_;
   std::unordered_map<ConnectionKey, std::unique_ptr<Connection>, ConnectionKeyHash> connections_;
   TrackerStats stats_;

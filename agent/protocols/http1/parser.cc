@@ -162,6 +162,9 @@ size_t Parser::SeekStart(std::string_view data, size_t pos, uint64_t* unseen,
     return data.size();
   }
   start_timing_ = timing;
+  // The kernel's context belongs to a request that begins at the chunk's
+  // first byte; one found further in (pipelining) has none.
+  if (p != 0) start_timing_.trace = {};
   if (check == StartLineCheck::kNeedMore) {
     if (*unseen == 0 && view.size() < kMaxHeaderBytes) {
       header_buf_.assign(view);  // the start line continues in the next chunk

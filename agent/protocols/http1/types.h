@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "agent/span/kernel_trace_context.h"
+
 namespace zerotrace::http1 {
 
 // When and where one captured chunk (one syscall) happened.
@@ -11,6 +13,9 @@ struct ChunkTiming {
   uint64_t enter_ns = 0;  // CLOCK_MONOTONIC
   uint64_t exit_ns = 0;
   uint32_t tid = 0;
+  // What the kernel decided for a request starting at this chunk's first
+  // byte. In a message's first_chunk only when the message starts there.
+  KernelTraceContext trace{};
 };
 
 // Fields common to requests and responses.
