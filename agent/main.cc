@@ -87,6 +87,13 @@ void LogCounters(const Pipeline& pipeline, const probes::SocketTraceProbes& prob
       t.connections_closed, p.spans, exporter.exported, exporter.dropped, exporter.failed,
       exporter.rejected, exporter.retries, t.unpaired_requests, t.unpaired_responses,
       parsed.garbage_chunks, ResidentMiB());
+  const TraceLinkStats& l = pipeline.linker().stats();
+  spdlog::info(
+      "trace links: {} parents by thread, {} by same-host peer, {} joined a traceparent, {} "
+      "roots, {} left unlinked (thread busy with several requests), {} reused traceparents "
+      "refused, {} without kernel context",
+      l.thread_parent, l.peer_parent, l.header_joined, l.root, l.ambiguous, l.reused_traceparent,
+      l.no_kernel_context);
 }
 
 // OTEL_SDK_DISABLED=true: the switch every OpenTelemetry SDK honours. The

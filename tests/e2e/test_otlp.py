@@ -76,7 +76,8 @@ class OtlpExportTest(E2ETestCase):
         })
         curl([server.url(f'/users/{i}') for i in range(5)])
         time.sleep(1)
-        self.assertEqual(receiver.spans(), [], 'exported before the schedule delay')
+        early = from_pids(receiver.spans(), server.pids)  # the host's other traffic may fill a batch
+        self.assertEqual(early, [], 'exported before the schedule delay')
         counters = exit_counters(agent, sig=signal.SIGTERM)
         server_spans = of_kind(from_pids(receiver.spans(), server.pids), KIND_SERVER)
         self.assertEqual(len(server_spans), 5, describe(receiver.spans()))

@@ -79,6 +79,20 @@ TEST(Http1Parser, ExtractsRequestLineAndTraceHeaders) {
   EXPECT_EQ(p.stats().garbage_chunks, 0u);
 }
 
+TEST(Http1Parser, KernelTraceContextStaysWithTheRequestThatStartsTheChunk) {
+  Parser p(MessageKind::kRequest);
+  ChunkTiming timing = At(1);
+  timing.trace.link = TraceLink::kThread;
+  timing.trace.span_id[0] = 42;
+  const std::string two = std::string(kGet) + std::string(kGet);  // pipelined in one write
+  p.Feed(Bytes(two), two.size(), timing);
+  ASSERT_EQ(p.requests().size(), 2u);
+  EXPECT_EQ(p.requests()[0].first_chunk.trace.link, TraceLink::kThread);
+  EXPECT_EQ(p.requests()[0].first_chunk.trace.span_id[0], 42);
+  // The second request starts mid-chunk: the kernel decided nothing for it.
+  EXPECT_FALSE(p.requests()[1].first_chunk.trace.valid());
+}
+
 TEST(Http1Parser, HeaderNamesMatchCaseInsensitively) {
   Parser p(MessageKind::kRequest);
   FeedAll(p,
