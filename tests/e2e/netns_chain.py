@@ -2,19 +2,20 @@
 
     root ns --veth--> gateway ns --veth--> orders ns --veth--> inventory ns
      (curl)          chain_gateway.py      chain_orders.js      chain_inventory.py
+                                       (or chain_gateway.py as a thread-per-request orders)
 
 Each hop is a veth pair on its own /30 of one /28 block in 10.231.0.0/16; only adjacent hops
 talk, over their connected routes. The services are the unmodified programs in servers/,
 started with `ip netns exec NS ...` (so their pids are the exec'd programs' own pids).
 
-    chain = NetnsChain(case, workdir, keepalive=False)   # case may be None: then use `with`
+    chain = NetnsChain(case, workdir, keepalive=False, orders='node')  # case may be None
     chain.url('42')          -> http://10.231.x.2:8080/order/42 (reachable from the root ns)
     chain.pids               -> {'gateway': [...], 'orders': [...], 'inventory': [...]}
     chain.get_sequential(ids), chain.get_concurrent(ids, 16), chain.get_pipelined(ids)
 
 Everything made (services, veths, namespaces) is undone by close(), which the test case's
 cleanup calls even when an assertion fails; namespaces left by a killed run are swept by the
-next one. Smoke test as root: /usr/bin/python3 tests/e2e/netns_chain.py
+next one. Smoke test as root: [CHAIN_ORDERS=python] /usr/bin/python3 tests/e2e/netns_chain.py
 Python 3 standard library only.
 """
 
@@ -41,6 +42,7 @@ CHAIN_NET = ipaddress.ip_network('10.231.0.0/16')
 BLOCK_PREFIX = 28  # one /28 per chain: three /30 hops
 PORTS = {'gateway': 8080, 'orders': 8081, 'inventory': 8082}
 SERVICES = ('gateway', 'orders', 'inventory')
+ORDERS_KINDS = ('node', 'python')
 NS_SUFFIX = {'gateway': 'gw', 'orders': 'ord', 'inventory': 'inv'}
 READY_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 20.0
@@ -159,12 +161,18 @@ class NetnsChain:
     test, or fails it under CI=true) or None (then ChainUnusable is raised instead; close the
     chain yourself or use it as a context manager). workdir: a harness.Workdir or a directory
     path, for the service logs. keepalive: CHAIN_KEEPALIVE=1 for gateway and orders.
+    orders: 'node' (chain_orders.js: one event loop handles all requests at once) or 'python'
+    (chain_gateway.py serving /orders/ and asking /stock/: a thread per request, answering as
+    chain_orders.js does).
     """
 
-    def __init__(self, case, workdir, keepalive=False):
+    def __init__(self, case, workdir, keepalive=False, orders='node'):
+        if orders not in ORDERS_KINDS:
+            raise ValueError(f'orders must be one of {ORDERS_KINDS}, not {orders!r}')
         self.case = case
         self.dir = getattr(workdir, 'path', workdir)
         self.keepalive = keepalive
+        self.orders = orders
         self.serial = next(_counter)
         self.tag = f'{os.getpid()}-{self.serial}'
         self.namespaces = {s: f'zt-{self.tag}-{NS_SUFFIX[s]}' for s in SERVICES}
@@ -199,7 +207,7 @@ class NetnsChain:
     def _check_tools(self):
         if os.geteuid() != 0:
             raise ChainUnusable('network namespaces need root')
-        for tool in ('ip', 'node'):
+        for tool in ('ip', 'node') if self.orders == 'node' else ('ip',):
             if shutil.which(tool) is None:
                 raise ChainUnusable(f'{tool} not installed (run scripts/install-deps.sh)')
 
@@ -249,17 +257,24 @@ class NetnsChain:
     def _start_services(self):
         env = {'CHAIN_KEEPALIVE': '1' if self.keepalive else '0'}
         gw_ip, orders_ip, inv_ip = self.hops[0][1], self.hops[1][1], self.hops[2][1]
+        gateway_py = os.path.join(SERVERS_DIR, 'chain_gateway.py')
         commands = {
             'inventory': [PYTHON, os.path.join(SERVERS_DIR, 'chain_inventory.py'), inv_ip,
                           str(PORTS['inventory'])],
             'orders': ['node', os.path.join(SERVERS_DIR, 'chain_orders.js'), orders_ip,
                        str(PORTS['orders']), inv_ip, str(PORTS['inventory'])],
-            'gateway': [PYTHON, os.path.join(SERVERS_DIR, 'chain_gateway.py'), gw_ip,
-                        str(PORTS['gateway']), f'http://{orders_ip}:{PORTS["orders"]}'],
+            'gateway': [PYTHON, gateway_py, gw_ip, str(PORTS['gateway']),
+                        f'http://{orders_ip}:{PORTS["orders"]}'],
         }
+        envs = {name: env for name in SERVICES}
+        if self.orders == 'python':
+            commands['orders'] = [PYTHON, gateway_py, orders_ip, str(PORTS['orders']),
+                                  f'http://{inv_ip}:{PORTS["inventory"]}']
+            envs['orders'] = dict(env, CHAIN_IN_PREFIX='/orders/', CHAIN_OUT_PREFIX='/stock/',
+                                  CHAIN_ANSWER='orders', CHAIN_NAME='chain-orders (python)')
         for name in ('inventory', 'orders', 'gateway'):
             service = ChainService(name, self.namespaces[name], commands[name],
-                                   os.path.join(self.dir, f'chain-{name}.log'), env)
+                                   os.path.join(self.dir, f'chain-{name}.log'), envs[name])
             self.services[name] = service
             self._undo.append(service.stop)
             service.wait_ready()
@@ -407,7 +422,8 @@ def main():
     """Builds a chain, sends three requests through it, prints the answers, tears it down."""
     with tempfile.TemporaryDirectory(prefix='zt-chain-') as workdir:
         try:
-            with NetnsChain(None, workdir, keepalive=os.environ.get('CHAIN_KEEPALIVE') == '1') as chain:
+            with NetnsChain(None, workdir, keepalive=os.environ.get('CHAIN_KEEPALIVE') == '1',
+                            orders=os.environ.get('CHAIN_ORDERS', 'node')) as chain:
                 print(f'gateway {chain.gateway_url}, pids {chain.pids}, namespaces '
                       f'{list(chain.namespaces.values())}')
                 for response in chain.get_sequential(['smoke1', 'smoke2']):

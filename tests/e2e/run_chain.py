@@ -2,12 +2,14 @@
 """Measures trace linking through the namespace chain with the real agent (run as root).
 
     sudo /usr/bin/python3 tests/e2e/run_chain.py [--sequential 200] [--concurrent 200]
-        [--concurrency 16] [--keepalive] [--keep-spans FILE]
+        [--concurrency 16] [--keepalive] [--orders node|python] [--keep-spans FILE]
 
 Builds nothing: uses build/zerotrace (or $ZT_AGENT). Sets up NetnsChain, starts the agent with
 JSON output, sends the sequential requests (ids s1, s2, ...) and then the concurrent ones
 (c1, c2, ...), stops the agent and prints a chain_report for each phase, plus how many of the
-traceparents inventory received name the orders CLIENT span of their request. Not a test_*.py
+traceparents inventory received name the orders CLIENT span of their request. --orders python
+replaces the Node orders (one event loop) by chain_gateway.py serving /orders/ on a thread per
+request. Not a test_*.py
 file: the e2e suite does not run it. Exit 0 when everything ran (whatever the figures), 1 when
 the chain or the agent failed, 2 when this host cannot run it.
 """
@@ -62,9 +64,9 @@ def run(args):
     case = _Run()
     try:
         work = harness.Workdir(case)
-        chain = NetnsChain(case, work, keepalive=args.keepalive)
-        print(f'chain: gateway {chain.gateway_url}, pids {chain.pids}, keepalive '
-              f'{int(args.keepalive)}')
+        chain = NetnsChain(case, work, keepalive=args.keepalive, orders=args.orders)
+        print(f'chain: gateway {chain.gateway_url}, pids {chain.pids}, orders {args.orders}, '
+              f'keepalive {int(args.keepalive)}')
         agent = harness.Agent(case, work)
         phases = send_phases(chain, args)
         agent.stop(settle=1.0)
@@ -89,6 +91,8 @@ def main():
     parser.add_argument('--concurrency', type=int, default=16, help='requests in flight')
     parser.add_argument('--keepalive', action='store_true',
                         help='CHAIN_KEEPALIVE=1: gateway and orders reuse their connections')
+    parser.add_argument('--orders', choices=('node', 'python'), default='node',
+                        help='orders service: node (event loop) or python (thread per request)')
     parser.add_argument('--keep-spans', metavar='FILE', help="copy the agent's spans here")
     args = parser.parse_args()
     problem = harness.environment_problem()

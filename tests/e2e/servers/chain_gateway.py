@@ -8,6 +8,15 @@
 By default every call to orders opens a fresh connection (urllib). With CHAIN_KEEPALIVE=1 the
 calls go over a small pool of http.client keep-alive connections, reused from one request to the
 next. Prints 'chain-gateway ready on HOST:PORT' once it listens.
+
+The same program serves as a thread-per-request Python "orders" (netns_chain.py, orders='python')
+when these are set in its environment:
+    CHAIN_IN_PREFIX   the path it serves, '/order/' by default ('/orders/' as orders)
+    CHAIN_OUT_PREFIX  the path it asks downstream, '/orders/' by default ('/stock/' as orders)
+    CHAIN_ANSWER      'gateway' (default): {"gateway": "ok", "id", "orders": <downstream JSON>};
+                      'orders': {"order": <id>, "inventory": <downstream JSON>}, as chain_orders.js
+                      answers
+    CHAIN_NAME        the name in the ready line, 'chain-gateway' by default
 """
 import http.client
 import http.server
@@ -21,6 +30,12 @@ import urllib.request
 
 HOST, PORT, ORDERS = sys.argv[1], int(sys.argv[2]), sys.argv[3].rstrip('/')
 KEEPALIVE = os.environ.get('CHAIN_KEEPALIVE') == '1'
+IN_PREFIX = os.environ.get('CHAIN_IN_PREFIX', '/order/')
+OUT_PREFIX = os.environ.get('CHAIN_OUT_PREFIX', '/orders/')
+ANSWER = os.environ.get('CHAIN_ANSWER', 'gateway')
+NAME = os.environ.get('CHAIN_NAME', 'chain-gateway')
+if ANSWER not in ('gateway', 'orders'):
+    sys.exit(f'{NAME}: CHAIN_ANSWER must be gateway or orders, not {ANSWER!r}')
 TIMEOUT = 10
 
 
@@ -69,8 +84,8 @@ POOL = ConnectionPool(ORDERS) if KEEPALIVE else None
 
 
 def ask_orders(order_id):
-    """(status, parsed JSON or None) from orders' /orders/<id>."""
-    path = f'/orders/{order_id}'
+    """(status, parsed JSON or None) from downstream's OUT_PREFIX<id> (orders' /orders/<id>)."""
+    path = f'{OUT_PREFIX}{order_id}'
     if POOL is not None:
         status, body = POOL.get(path)
     else:
@@ -100,22 +115,28 @@ class Gateway(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
-        prefix = '/order/'
+        prefix = IN_PREFIX
         if not self.path.startswith(prefix) or len(self.path) == len(prefix):
             return self.reply(404, {'error': 'no such route'})
         order_id = self.path[len(prefix):]
+        downstream = 'orders' if ANSWER == 'gateway' else 'inventory'
         try:
             status, answer = ask_orders(order_id)
         except OSError as e:
-            return self.reply(502, {'error': f'orders unreachable: {e}'})
+            return self.reply(502, {'error': f'{downstream} unreachable: {e}'})
         if status != 200:
-            return self.reply(502, {'error': f'orders answered {status}', 'orders': answer})
-        self.reply(200, {'gateway': 'ok', 'id': order_id, 'orders': answer})
+            return self.reply(502, {'error': f'{downstream} answered {status}',
+                                    downstream: answer})
+        if ANSWER == 'gateway':
+            self.reply(200, {'gateway': 'ok', 'id': order_id, 'orders': answer})
+        else:
+            self.reply(200, {'order': order_id, 'inventory': answer})
 
     def log_message(self, fmt, *args):
         pass  # quiet: hundreds of requests per test
 
 
 server = http.server.ThreadingHTTPServer((HOST, PORT), Gateway)
-print(f'chain-gateway ready on {HOST}:{PORT} (keepalive={int(KEEPALIVE)})', flush=True)
+print(f'{NAME} ready on {HOST}:{PORT} (keepalive={int(KEEPALIVE)}, serves {IN_PREFIX}, asks '
+      f'{OUT_PREFIX})', flush=True)
 server.serve_forever()
