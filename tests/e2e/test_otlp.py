@@ -70,7 +70,8 @@ class OtlpExportTest(E2ETestCase):
         receiver = OtlpReceiver(self, self.work)
         server = NodeServer(self, self.work)
         # Nothing would go out for a minute: only the shutdown flush can deliver these spans.
-        agent = self.start_agent(output=None, env={
+        # Only the server's port is traced, so the host's other traffic cannot fill a batch.
+        agent = self.start_agent(output=None, args=['--port', str(server.port)], env={
             'OTEL_EXPORTER_OTLP_ENDPOINT': receiver.endpoint,
             'OTEL_BSP_SCHEDULE_DELAY': '60000',
         })

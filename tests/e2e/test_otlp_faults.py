@@ -51,14 +51,16 @@ def duplicates(spans):
 
 class OtlpFaultTest(E2ETestCase):
 
-    def start_otlp_agent(self, endpoint, protocol='http/protobuf', **env):
+    def start_otlp_agent(self, endpoint, server, protocol='http/protobuf', **env):
+        """Traces only the test's server port: the host's other traffic must not add batches
+        that these request counts would mistake for retries."""
         full_env = {
             'OTEL_EXPORTER_OTLP_ENDPOINT': endpoint,
             'OTEL_EXPORTER_OTLP_PROTOCOL': protocol,
             'OTEL_BSP_SCHEDULE_DELAY': '200',
         }
         full_env.update(env)
-        return self.start_agent(output=None, env=full_env)
+        return self.start_agent(output=None, env=full_env, args=['--port', str(server.port)])
 
     def traffic(self, server, receiver, paths, timeout=30):
         """Requests paths from server with curl, waits until the receiver has their SERVER and
@@ -98,7 +100,7 @@ class OtlpFaultTest(E2ETestCase):
     def test_endpoint_down_memory_stays_bounded_and_export_resumes(self):
         receiver = OtlpReceiver(self, self.work, autostart=False)  # port reserved, nothing there
         server = NodeServer(self, self.work)
-        agent = self.start_otlp_agent(receiver.endpoint, OTEL_BSP_EXPORT_TIMEOUT='2000')
+        agent = self.start_otlp_agent(receiver.endpoint, server, OTEL_BSP_EXPORT_TIMEOUT='2000')
         rss_start = vm_rss_kib(agent.pid)
         sampler = RssSampler(agent.pid)
         load = curl_many([server.url(f'/users/{i}') for i in range(LOAD_REQUESTS)], parallel=4)
@@ -137,7 +139,7 @@ class OtlpFaultTest(E2ETestCase):
         receiver = OtlpReceiver(self, self.work, extra_args=['--fail-first', '1',
                                                             '--retry-after', '1'])
         server = NodeServer(self, self.work)
-        agent = self.start_otlp_agent(receiver.endpoint)
+        agent = self.start_otlp_agent(receiver.endpoint, server)
         paths = ['/users/1', '/users/2', '/missing']
         client_pid = self.traffic(server, receiver, paths)
         counters = exit_counters(agent)
@@ -156,7 +158,7 @@ class OtlpFaultTest(E2ETestCase):
     def test_400_is_never_retried(self):
         receiver = OtlpReceiver(self, self.work, extra_args=['--always-fail', '400'])
         server = NodeServer(self, self.work)
-        agent = self.start_otlp_agent(receiver.endpoint)
+        agent = self.start_otlp_agent(receiver.endpoint, server)
         # Two rounds 1.5 s apart: a handful of batches, each of which must be tried once.
         for round_ in range(2):
             result = curl([server.url(f'/users/{round_}-{i}') for i in range(2)])
@@ -177,7 +179,7 @@ class OtlpFaultTest(E2ETestCase):
     def test_partial_success_counts_rejected_spans(self):
         receiver = OtlpReceiver(self, self.work, extra_args=['--reject', '1'])
         server = NodeServer(self, self.work)
-        agent = self.start_otlp_agent(receiver.endpoint)
+        agent = self.start_otlp_agent(receiver.endpoint, server)
         self.traffic(server, receiver, ['/users/1', '/users/2'])
         counters = exit_counters(agent)
         stats = receiver.stats()
@@ -195,7 +197,7 @@ class OtlpFaultTest(E2ETestCase):
     def test_grpc_unavailable_is_retried_and_delivered_once(self):
         receiver = OtlpReceiver(self, self.work, grpc=True, extra_args=['--fail-first', '1'])
         server = NodeServer(self, self.work)
-        agent = self.start_otlp_agent(receiver.grpc_endpoint, protocol='grpc')
+        agent = self.start_otlp_agent(receiver.grpc_endpoint, server, protocol='grpc')
         paths = ['/users/1', '/users/2', '/error']
         client_pid = self.traffic(server, receiver, paths)
         counters = exit_counters(agent)
@@ -215,7 +217,7 @@ class OtlpFaultTest(E2ETestCase):
         receiver = OtlpReceiver(self, self.work, grpc=True, extra_args=[
             '--fail-first', '1', '--fail-status', '429', '--retry-after', '2'])
         server = NodeServer(self, self.work)
-        agent = self.start_otlp_agent(receiver.grpc_endpoint, protocol='grpc')
+        agent = self.start_otlp_agent(receiver.grpc_endpoint, server, protocol='grpc')
         paths = ['/users/1', '/users/2']
         client_pid = self.traffic(server, receiver, paths)
         counters = exit_counters(agent)
