@@ -91,9 +91,9 @@ void LogCounters(const Pipeline& pipeline, const probes::SocketTraceProbes& prob
   spdlog::info(
       "trace links: {} parents by thread, {} by same-host peer, {} joined a traceparent, {} "
       "roots, {} left unlinked (thread busy with several requests), {} reused traceparents "
-      "refused, {} without kernel context",
+      "refused, {} without kernel context; traceparents injected {} (not possible {})",
       l.thread_parent, l.peer_parent, l.header_joined, l.root, l.ambiguous, l.reused_traceparent,
-      l.no_kernel_context);
+      l.no_kernel_context, k.traceparents_injected, k.injections_skipped);
 }
 
 // OTEL_SDK_DISABLED=true: the switch every OpenTelemetry SDK honours. The
@@ -120,6 +120,7 @@ int Run(const AgentConfig& config) {
   probe_options.pids = config.pids;
   probe_options.ports = config.ports;
   probe_options.ring_buffer_bytes = config.ring_buffer_mb << 20;
+  probe_options.inject_traceparent = config.inject_traceparent;
   std::string error;
   auto probes = probes::SocketTraceProbes::Start(probe_options, &error);
   if (!probes) {
@@ -141,8 +142,11 @@ int Run(const AgentConfig& config) {
                           [&pipeline](std::span<const uint8_t> record) { pipeline.OnRecord(record); });
 
   InstallStopHandlers();
-  spdlog::info("zerotrace is tracing: {} probes attached, spans go as {}",
-               probes->attached_programs(), DescribeOutput(output));
+  spdlog::info("zerotrace is tracing: {} probes attached, spans go as {}{}",
+               probes->attached_programs(), DescribeOutput(output),
+               probes->injecting_traceparent()
+                   ? "; adding a traceparent to outgoing HTTP/1.x requests"
+                   : "");
 
   constexpr uint64_t kTickNs = 100'000'000;
   constexpr uint64_t kClockRefreshNs = 10'000'000'000ull;

@@ -261,30 +261,41 @@ int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
 
 static __always_inline int http_message_start(const __u8 *d, __u32 len);
 
-/* The first bytes a write is about to send, read at syscall entry. */
-static __always_inline bool user_bytes_start_request(__u64 buf, __u64 iovcnt, __u8 kind)
+#include "traceparent_injection.h"
+
+/* The first user buffer a write is about to send: `buf` itself, or the
+ * first iovec (of the array, or of the msghdr). For plain buffers `count`
+ * is the write's length; for iovec arrays, their number. */
+static __always_inline bool first_user_buffer(__u64 buf, __u64 count, __u8 kind, __u64 *first,
+					      __u64 *len)
 {
-	__u64 first = buf;
+	if (kind == PENDING_BUF_PLAIN) {
+		*first = buf;
+		*len = count;
+		return true;
+	}
+	__u64 iov = buf, iovcnt = count;
 	if (kind == PENDING_BUF_MSGHDR) {
 		struct user_msghdr msg = {};
 		if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)buf) != 0)
 			return false;
-		kind = PENDING_BUF_IOV;
-		first = (__u64)msg.msg_iov;
+		iov = (__u64)msg.msg_iov;
 		iovcnt = msg.msg_iovlen;
-	}
-	if (kind == PENDING_BUF_IOV) {
-		struct iovec one = {};
-		if (iovcnt == 0 || bpf_probe_read_user(&one, sizeof(one), (const void *)first) != 0)
-			return false;
-		if (one.iov_len < 4)
-			return false;
-		first = (__u64)one.iov_base;
-	} else if (kind != PENDING_BUF_PLAIN) {
+	} else if (kind != PENDING_BUF_IOV) {
 		return false;
 	}
+	struct iovec one = {};
+	if (iovcnt == 0 || bpf_probe_read_user(&one, sizeof(one), (const void *)iov) != 0)
+		return false;
+	*first = (__u64)one.iov_base;
+	*len = one.iov_len;
+	return true;
+}
+
+static __always_inline bool user_bytes_start_request(__u64 first, __u64 len)
+{
 	__u8 head[4] = {};
-	if (bpf_probe_read_user(head, sizeof(head), (const void *)first) != 0)
+	if (len < 4 || bpf_probe_read_user(head, sizeof(head), (const void *)first) != 0)
 		return false;
 	return http_message_start(head, sizeof(head)) == 1;
 }
@@ -319,8 +330,13 @@ static __always_inline int stash_io(__s32 fd, __u64 buf, __u64 count, __u8 kind,
 		bool egress = direction == ZT_DIR_EGRESS;
 		if ((conn->role == ZT_ROLE_SERVER && !egress) || (conn->role == ZT_ROLE_CLIENT && egress))
 			io.has_seq = read_tcp_seq(conn->sk, egress, &io.tcp_seq);
-		if (conn->role == ZT_ROLE_CLIENT && egress && user_bytes_start_request(buf, count, kind))
+		__u64 first = 0, len = 0;
+		if (conn->role == ZT_ROLE_CLIENT && egress && first_user_buffer(buf, count, kind, &first, &len) &&
+		    user_bytes_start_request(first, len)) {
 			start_client_request(conn, pid_tgid, io.has_seq, io.tcp_seq, &io.trace);
+			if (inject_enabled && !request_has_traceparent(first, len))
+				io.inject = 1;
+		}
 	}
 	bpf_map_update_elem(&pending_ios, &pid_tgid, &io, BPF_ANY);
 	return 0;
@@ -510,10 +526,10 @@ static __always_inline int finish_io(long ret)
 	}                                                                               \
 	ZT_EXIT(name)
 
-ZT_ENTER(read, PENDING_BUF_PLAIN, ZT_SYS_READ, ZT_DIR_INGRESS, ctx->args[1], 0)
-ZT_ENTER(write, PENDING_BUF_PLAIN, ZT_SYS_WRITE, ZT_DIR_EGRESS, ctx->args[1], 0)
-ZT_ENTER(recvfrom, PENDING_BUF_PLAIN, ZT_SYS_RECVFROM, ZT_DIR_INGRESS, ctx->args[1], 0)
-ZT_ENTER(sendto, PENDING_BUF_PLAIN, ZT_SYS_SENDTO, ZT_DIR_EGRESS, ctx->args[1], 0)
+ZT_ENTER(read, PENDING_BUF_PLAIN, ZT_SYS_READ, ZT_DIR_INGRESS, ctx->args[1], ctx->args[2])
+ZT_ENTER(write, PENDING_BUF_PLAIN, ZT_SYS_WRITE, ZT_DIR_EGRESS, ctx->args[1], ctx->args[2])
+ZT_ENTER(recvfrom, PENDING_BUF_PLAIN, ZT_SYS_RECVFROM, ZT_DIR_INGRESS, ctx->args[1], ctx->args[2])
+ZT_ENTER(sendto, PENDING_BUF_PLAIN, ZT_SYS_SENDTO, ZT_DIR_EGRESS, ctx->args[1], ctx->args[2])
 ZT_ENTER(readv, PENDING_BUF_IOV, ZT_SYS_READV, ZT_DIR_INGRESS, ctx->args[1], ctx->args[2])
 ZT_ENTER(writev, PENDING_BUF_IOV, ZT_SYS_WRITEV, ZT_DIR_EGRESS, ctx->args[1], ctx->args[2])
 ZT_ENTER(recvmsg, PENDING_BUF_MSGHDR, ZT_SYS_RECVMSG, ZT_DIR_INGRESS, ctx->args[1], 0)

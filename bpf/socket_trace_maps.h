@@ -41,7 +41,8 @@ struct pending_io {
 	__u8 kind;      /* enum pending_buf_kind */
 	__u8 has_seq;   /* tcp_seq is set */
 	__u32 tcp_seq;  /* sequence number of the first byte this syscall moves */
-	__u32 _pad;
+	__u8 inject;    /* a client request without its own traceparent: sk_msg adds ours */
+	__u8 _pad[3];
 	struct zt_trace_context trace; /* client request started at entry */
 };
 

@@ -89,7 +89,8 @@ struct zt_trace_context {
 	__u8 span_id[8];
 	__u8 parent_span_id[8]; /* all zero: no parent */
 	__u8 link;              /* enum zt_link */
-	__u8 _pad[7];
+	__u8 injected;          /* client: a traceparent naming this span was added to the request */
+	__u8 _pad[6];
 };
 
 struct zt_data_event_header {
@@ -134,7 +135,9 @@ enum zt_counter {
 	ZT_COUNTER_CONN_TABLE_FULL = 3, /* could not track a connection */
 	ZT_COUNTER_LINK_AMBIGUOUS = 4,  /* client requests left unlinked: thread had several */
 	ZT_COUNTER_LINK_PEER = 5,       /* server requests joined to a client on this host */
-	ZT_COUNTER_MAX = 6,
+	ZT_COUNTER_INJECTED = 6,        /* client requests given a traceparent */
+	ZT_COUNTER_INJECT_SKIPPED = 7,  /* could not inject (request line split, no room) */
+	ZT_COUNTER_MAX = 8,
 };
 
 #endif /* ZEROTRACE_BPF_EVENTS_H */

@@ -42,6 +42,10 @@ std::unique_ptr<SocketTraceProbes> SocketTraceProbes::Start(const SocketTraceOpt
   skel->rodata->filter_port_count = static_cast<uint32_t>(nports);
   for (size_t i = 0; i < nports; ++i) skel->rodata->filter_ports[i] = options.ports[i];
   bpf_map__set_max_entries(skel->maps.events, RoundUpToPowerOfTwo(options.ring_buffer_bytes));
+  skel->rodata->inject_enabled = options.inject_traceparent ? 1 : 0;
+  // Not even loaded unless asked for: kernels without sk_msg still trace.
+  bpf_program__set_autoload(skel->progs.zt_sockops, options.inject_traceparent);
+  bpf_program__set_autoload(skel->progs.zt_inject_traceparent, options.inject_traceparent);
 
   if (int err = socket_trace__load(skel); err != 0) {
     *error = "the kernel refused to load the socket tracing programs (" + ErrnoText(err) +
@@ -58,6 +62,7 @@ std::unique_ptr<SocketTraceProbes> SocketTraceProbes::Start(const SocketTraceOpt
   // Attach one by one so a failure names the tracepoint that failed.
   bpf_program* prog = nullptr;
   bpf_object__for_each_program(prog, skel->obj) {
+    if (prog == skel->progs.zt_sockops || prog == skel->progs.zt_inject_traceparent) continue;
     bpf_link* link = bpf_program__attach(prog);
     if (!link) {
       int err = errno;
@@ -67,6 +72,15 @@ std::unique_ptr<SocketTraceProbes> SocketTraceProbes::Start(const SocketTraceOpt
     }
     probes->links_.emplace_back(link);
   }
+
+  if (options.inject_traceparent) {
+    std::string why;
+    probes->injection_ = TraceparentInjection::Attach(skel->progs.zt_sockops,
+                                                      skel->progs.zt_inject_traceparent,
+                                                      bpf_map__fd(skel->maps.inject_socks), &why);
+    if (!probes->injection_)
+      spdlog::warn("{}; tracing without it (traces will not continue on other hosts)", why);
+  }
   return probes;
 }
 
@@ -75,6 +89,7 @@ void SocketTraceProbes::LinkDestroyer::operator()(bpf_link* link) const {
 }
 
 SocketTraceProbes::~SocketTraceProbes() {
+  injection_.reset();
   links_.clear();  // detach before the programs go
   socket_trace__destroy(skel_);
 }
@@ -97,6 +112,8 @@ KernelCounters SocketTraceProbes::ReadCounters() const {
   out.connections_tracked = sum(ZT_COUNTER_CONNS_TRACKED);
   out.connections_ignored = sum(ZT_COUNTER_CONNS_IGNORED);
   out.connection_table_full = sum(ZT_COUNTER_CONN_TABLE_FULL);
+  out.traceparents_injected = sum(ZT_COUNTER_INJECTED);
+  out.injections_skipped = sum(ZT_COUNTER_INJECT_SKIPPED);
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bpf/zerotrace_events.h"
+#include "probes/traceparent_injection.h"
 
 struct socket_trace;
 struct bpf_link;
@@ -20,6 +21,9 @@ struct SocketTraceOptions {
   std::vector<uint32_t> pids;       // empty: every process
   std::vector<uint16_t> ports;      // empty: every port
   uint32_t ring_buffer_bytes = 8u << 20;  // rounded up to a power of two
+  // Add a traceparent to traced processes' outgoing HTTP/1.x requests. If the
+  // kernel or host cannot, tracing goes on without it (one warning).
+  bool inject_traceparent = false;
 };
 
 struct KernelCounters {
@@ -27,6 +31,8 @@ struct KernelCounters {
   uint64_t connections_tracked = 0;
   uint64_t connections_ignored = 0;
   uint64_t connection_table_full = 0;
+  uint64_t traceparents_injected = 0;
+  uint64_t injections_skipped = 0;  // request line split across writes, no room
 };
 
 class SocketTraceProbes {
@@ -39,7 +45,8 @@ class SocketTraceProbes {
   SocketTraceProbes& operator=(const SocketTraceProbes&) = delete;
 
   int events_map_fd() const;
-  size_t attached_programs() const { return links_.size(); }
+  size_t attached_programs() const { return links_.size() + (injection_ ? 2 : 0); }
+  bool injecting_traceparent() const { return injection_ != nullptr; }
   KernelCounters ReadCounters() const;
 
   // Stops tracing a process (userspace filters such as --exe decided so):
@@ -53,6 +60,7 @@ class SocketTraceProbes {
   };
   socket_trace* skel_;
   std::vector<std::unique_ptr<bpf_link, LinkDestroyer>> links_;
+  std::unique_ptr<TraceparentInjection> injection_;
 };
 
 }  // namespace zerotrace::probes

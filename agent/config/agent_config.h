@@ -30,6 +30,9 @@ struct AgentConfig {
 
   bool verbose = false;
   bool keep_query_values = false;  // query-string values are secrets by default
+  // Add a traceparent to outgoing HTTP/1.x requests (sockops + sk_msg). Off
+  // by default: it edits the traced programs' traffic.
+  bool inject_traceparent = false;
   uint32_t ring_buffer_mb = 8;
   double stats_interval_s = 0;  // 0: only on exit
 

@@ -26,7 +26,7 @@ struct FlagValues {
   std::string output, output_file, exe, endpoint, protocol, compression, service_name;
   std::vector<uint32_t> pids;
   std::vector<uint16_t> ports;
-  bool verbose = false, keep_query_values = false;
+  bool verbose = false, keep_query_values = false, inject_traceparent = false;
   uint32_t ring_buffer_mb = 0;
   double stats_interval_s = 0;
 };
@@ -61,6 +61,10 @@ std::variant<CommandLine, int> ParseCommandLine(int argc, const char* const* arg
   auto* verbose = app.add_flag("-v,--verbose", flags.verbose, "debug logs, including libbpf's");
   auto* keep_query = app.add_flag("--keep-query-values", flags.keep_query_values,
                                   "export query-string values as sent (they may hold secrets)");
+  auto* inject = app.add_flag("--inject-traceparent{true}", flags.inject_traceparent,
+                              "add a W3C traceparent to traced programs' outgoing HTTP/1.x requests so "
+                              "other hosts continue the trace (--inject-traceparent=false: off, the "
+                              "default)");
   auto* ring_buffer = app.add_option("--ring-buffer-mb", flags.ring_buffer_mb, "kernel event ring buffer size")
                           ->check(CLI::Range(1, 1024));
   auto* stats = app.add_option("--stats-interval", flags.stats_interval_s,
@@ -94,6 +98,7 @@ std::variant<CommandLine, int> ParseCommandLine(int argc, const char* const* arg
   if (exe->count() > 0) layer.exe_regex = flags.exe;
   if (verbose->count() > 0) layer.verbose = flags.verbose;
   if (keep_query->count() > 0) layer.keep_query_values = flags.keep_query_values;
+  if (inject->count() > 0) layer.inject_traceparent = flags.inject_traceparent;
   if (ring_buffer->count() > 0) layer.ring_buffer_mb = flags.ring_buffer_mb;
   if (stats->count() > 0) layer.stats_interval_s = flags.stats_interval_s;
   if (endpoint->count() > 0 && !TrimSpace(flags.endpoint).empty()) layer.endpoint = EndpointFromFlag(flags.endpoint);

@@ -112,7 +112,8 @@ void ReadOtlp(const YamlValueReader& r, const YAML::Node& otlp, ConfigLayer* lay
 
 void ReadTopLevel(const YamlValueReader& r, const YAML::Node& root, ConfigLayer* layer) {
   r.CheckKeys(root, "",
-              {"output", "output_file", "stats_interval", "verbose", "keep_query_values", "ring_buffer_mb",
+              {"output", "output_file", "stats_interval", "verbose", "keep_query_values",
+               "inject_traceparent", "ring_buffer_mb",
                "select", "service_name", "resource_attributes", "sdk_disabled", "otlp"});
   if (auto v = r.Value(root, "output")) layer->output = r.Parsed(*v, "output", ParseOutputKind, kOutputExpected);
   if (auto v = r.Value(root, "output_file")) {
@@ -123,6 +124,8 @@ void ReadTopLevel(const YamlValueReader& r, const YAML::Node& root, ConfigLayer*
   if (auto v = r.Value(root, "stats_interval")) layer->stats_interval_s = r.Seconds(*v, "stats_interval");
   if (auto v = r.Value(root, "verbose")) layer->verbose = r.Bool(*v, "verbose");
   if (auto v = r.Value(root, "keep_query_values")) layer->keep_query_values = r.Bool(*v, "keep_query_values");
+  if (auto v = r.Value(root, "inject_traceparent"))
+    layer->inject_traceparent = r.Bool(*v, "inject_traceparent");
   if (auto v = r.Value(root, "ring_buffer_mb"))
     layer->ring_buffer_mb = r.Unsigned(*v, "ring_buffer_mb", 1, 1024);
   if (auto select = r.Section(root, "select", "select")) ReadSelect(r, *select, layer);

@@ -33,6 +33,7 @@ void Overlay(const ConfigLayer& higher, ConfigLayer* base) {
   Take(higher.exe_regex, &base->exe_regex);
   Take(higher.verbose, &base->verbose);
   Take(higher.keep_query_values, &base->keep_query_values);
+  Take(higher.inject_traceparent, &base->inject_traceparent);
   Take(higher.ring_buffer_mb, &base->ring_buffer_mb);
   Take(higher.stats_interval_s, &base->stats_interval_s);
 

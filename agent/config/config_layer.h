@@ -40,6 +40,7 @@ struct ConfigLayer {
   std::optional<std::string> exe_regex;
   std::optional<bool> verbose;
   std::optional<bool> keep_query_values;
+  std::optional<bool> inject_traceparent;
   std::optional<uint32_t> ring_buffer_mb;
   std::optional<double> stats_interval_s;
 

@@ -83,6 +83,7 @@ std::optional<ConfigError> ResolveAgentConfig(const ConfigLayer& layer, AgentCon
   config->exe_regex = layer.exe_regex.value_or(defaults.exe_regex);
   config->verbose = layer.verbose.value_or(defaults.verbose);
   config->keep_query_values = layer.keep_query_values.value_or(defaults.keep_query_values);
+  config->inject_traceparent = layer.inject_traceparent.value_or(defaults.inject_traceparent);
   config->ring_buffer_mb = layer.ring_buffer_mb.value_or(defaults.ring_buffer_mb);
   config->stats_interval_s = layer.stats_interval_s.value_or(defaults.stats_interval_s);
 

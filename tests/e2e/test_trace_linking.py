@@ -14,10 +14,13 @@ Every request should give ONE trace of five spans, each the parent of the next
 ChainReportTest checks the judge itself on made-up spans.
 """
 
+import json
+import os
 import unittest
+import urllib.request
 
 from chain_report import analyse_chain, format_report, traceparent_matches
-from harness import E2ETestCase
+from harness import PYTHON, E2ETestCase, Server, free_port
 from netns_chain import NetnsChain, echoed_traceparent
 
 
@@ -28,13 +31,17 @@ ORDERS_IN = 'orders CLIENT→orders SERVER'      # in-process, orders (Node even
 ORDERS_OUT = 'inventory SERVER→orders CLIENT'  # across processes
 
 
-class TraceLinkingTest(E2ETestCase):
+SERVERS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'servers')
 
-    def run_chain(self, send, ids, keepalive=False, orders='node'):
+
+class ChainTestCase(E2ETestCase):
+    """Runs traffic through a fresh chain while the agent traces, and judges the spans."""
+
+    def run_chain(self, send, ids, keepalive=False, orders='node', agent_args=()):
         """Sends ids through a fresh chain with send(chain, ids) while the agent traces;
         checks every answer and returns the chain_report figures (also printed)."""
         chain = NetnsChain(self, self.work, keepalive=keepalive, orders=orders)
-        agent = self.start_agent()
+        agent = self.start_agent(args=agent_args)
         responses = send(chain, ids)
         agent.stop(settle=1.0)
         spans = agent.spans()
@@ -48,6 +55,7 @@ class TraceLinkingTest(E2ETestCase):
         print(f'\n{format_report(stats, title=self._testMethodName)}\n  traceparents at '
               f'inventory: {echoed["echoed"]}, naming the orders CLIENT span: '
               f'{echoed["matching"]}', flush=True)
+        stats['echoed_traceparents'] = echoed
         return stats
 
     def assert_no_wrong_parents(self, stats):
@@ -64,6 +72,9 @@ class TraceLinkingTest(E2ETestCase):
         pct = 100.0 * self.linked(stats, link) / stats['requests']
         self.assertGreaterEqual(pct, minimum_pct, f'{link}: {pct:.1f} % linked\n'
                                 f'{format_report(stats)}')
+
+
+class TraceLinkingTest(ChainTestCase):
 
     def test_200_sequential_requests_give_200_complete_correct_traces(self):
         ids = [f's{n}' for n in range(1, 201)]
@@ -118,6 +129,36 @@ class TraceLinkingTest(E2ETestCase):
         self.assertGreaterEqual(self.linked(stats, GATEWAY_IN), 1, format_report(stats))
         print(f'  {GATEWAY_IN} (pipelined batch, at least the first asserted): '
               f'{self.linked(stats, GATEWAY_IN)}/{stats["requests"]}', flush=True)
+
+
+class TraceparentInjectionTest(ChainTestCase):
+    """With --inject-traceparent every outgoing request carries a traceparent naming its CLIENT
+    span, so a next hop on another host (or an SDK) continues the trace."""
+
+    def test_inventory_receives_a_traceparent_naming_the_orders_client_span(self):
+        ids = [f'i{n}' for n in range(1, 51)]
+        stats = self.run_chain(lambda chain, ids: chain.get_sequential(ids), ids,
+                               agent_args=['--inject-traceparent'])
+        self.assert_no_wrong_parents(stats)
+        self.assertEqual(stats['complete_correct'], 50, format_report(stats))
+        self.assertEqual(stats['echoed_traceparents'], {'echoed': 50, 'matching': 50})
+
+    def test_a_programs_own_traceparent_is_kept_not_doubled(self):
+        # chain_inventory.py echoes the (first) traceparent it received; a second one added
+        # by the agent would come first, right after the request line.
+        port = free_port()
+        Server(self, self.work, [PYTHON, os.path.join(SERVERS_DIR, 'chain_inventory.py'),
+                                 '127.0.0.1', str(port)], port)
+        self.start_agent(args=['--inject-traceparent'])
+        own = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'
+        def echoed(path, headers):
+            # This test process is an unmodified client too: the agent traces it.
+            request = urllib.request.Request(f'http://127.0.0.1:{port}{path}', headers=headers)
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return json.loads(response.read())['traceparent']
+        self.assertEqual(echoed('/stock/1', {'traceparent': own}), own)
+        # Without a header of its own, the same client gets ours.
+        self.assertRegex(echoed('/stock/2', {}) or '', r'^00-[0-9a-f]{32}-[0-9a-f]{16}-01$')
 
 
 # ---- the judge itself, on made-up spans (no root, no BPF) ----
