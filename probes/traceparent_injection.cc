@@ -41,21 +41,21 @@ std::unique_ptr<TraceparentInjection> TraceparentInjection::Attach(bpf_program* 
                                                                    int sockhash_fd,
                                                                    std::string* error) {
   std::unique_ptr<TraceparentInjection> injection(new TraceparentInjection());
-  injection->cgroup_path_ = FindCgroup2Mount(ReadMounts());
-  if (injection->cgroup_path_.empty()) {
+  const std::string cgroup_path = FindCgroup2Mount(ReadMounts());
+  if (cgroup_path.empty()) {
     *error = "traceparent injection needs cgroup v2, and none is mounted";
     return nullptr;
   }
-  const int cgroup_fd = open(injection->cgroup_path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const int cgroup_fd = open(cgroup_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (cgroup_fd < 0) {
-    *error = "traceparent injection: cannot open " + injection->cgroup_path_ + ": " + std::strerror(errno);
+    *error = "traceparent injection: cannot open " + cgroup_path + ": " + std::strerror(errno);
     return nullptr;
   }
   injection->sockops_link_ = bpf_program__attach_cgroup(sockops, cgroup_fd);
   const int attach_errno = errno;
   close(cgroup_fd);
   if (!injection->sockops_link_) {
-    *error = "traceparent injection: could not attach sockops to " + injection->cgroup_path_ +
+    *error = "traceparent injection: could not attach sockops to " + cgroup_path +
              " (" + std::strerror(attach_errno) + ")";
     return nullptr;
   }

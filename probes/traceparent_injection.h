@@ -22,15 +22,12 @@ class TraceparentInjection {
   TraceparentInjection(const TraceparentInjection&) = delete;
   TraceparentInjection& operator=(const TraceparentInjection&) = delete;
 
-  const std::string& cgroup_path() const { return cgroup_path_; }
-
  private:
   TraceparentInjection() = default;
 
   bpf_link* sockops_link_ = nullptr;
   int sk_msg_fd_ = -1;
   int sockhash_fd_ = -1;
-  std::string cgroup_path_;
 };
 
 // Where cgroup v2 is mounted ("/sys/fs/cgroup", or "/sys/fs/cgroup/unified"
