@@ -17,6 +17,7 @@ Pipeline::Pipeline(ProcessSelector selector, ProcessRegistry& processes, SpanBui
       tracker_([this](HttpExchange&& exchange) { OnExchange(std::move(exchange)); }) {
   tracker_.set_request_handler([this](const ConnectionInfo& connection, const http1::Request& request) {
     linker_.OnRequest(connection, request);
+    sdk_processes_.OnRequest(connection, request);
   });
 }
 
@@ -47,6 +48,7 @@ void Pipeline::OnExchange(HttpExchange&& exchange) {
     ++stats_.self_exchanges;
     return;
   }
+  if (sdk_processes_.ReportsOwnSpans(exchange.connection.key.tgid)) return;
   ++stats_.spans;
   Span span = builder_.Build(exchange, processes_.ResourceFor(exchange.connection.key.tgid));
   linker_.Apply(exchange, span);

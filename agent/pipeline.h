@@ -1,6 +1,8 @@
 // The userspace data path on one thread: raw ring-buffer records →
 // connection tracker (ordered streams, HTTP/1.x parsing, pairing) → span
-// builder → sink. No locks: the sink takes spans and returns at once.
+// builder → trace linker → sink. No locks: the sink takes spans and returns
+// at once. Spans of a process whose own OpenTelemetry SDK reports them are
+// dropped (sdk_instrumented_processes.h).
 #pragma once
 
 #include <cstdint>
@@ -8,6 +10,7 @@
 #include <span>
 
 #include "agent/connection/connection_tracker.h"
+#include "agent/linking/sdk_instrumented_processes.h"
 #include "agent/linking/trace_linker.h"
 #include "agent/process/process_registry.h"
 #include "agent/selection/process_selector.h"
@@ -40,6 +43,7 @@ class Pipeline {
   const PipelineStats& stats() const { return stats_; }
   const ConnectionTracker& tracker() const { return tracker_; }
   const TraceLinker& linker() const { return linker_; }
+  const SdkInstrumentedProcesses& sdk_processes() const { return sdk_processes_; }
 
  private:
   void OnExchange(HttpExchange&& exchange);
@@ -51,6 +55,7 @@ class Pipeline {
   IgnoreProcess ignore_process_;
   ConnectionTracker tracker_;
   TraceLinker linker_;
+  SdkInstrumentedProcesses sdk_processes_;
   PipelineStats stats_;
 };
 

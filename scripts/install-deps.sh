@@ -44,16 +44,20 @@ else
   echo "install-deps: all ${#packages[@]} Debian packages present"
 fi
 
-# The independent OTLP receiver for the e2e tests (versions pinned by package-lock.json).
-receiver=tests/otlp-receiver
-root_js=$receiver/node_modules/@opentelemetry/otlp-transformer/build/src/generated/root.js
-if [[ -f $root_js && $receiver/node_modules/.package-lock.json -nt $receiver/package-lock.json ]]; then
-  echo "install-deps: OTLP receiver npm packages present"
-else
-  echo "install-deps: npm ci in $receiver"
+# npm packages of the test peers, versions pinned by each package-lock.json: the independent
+# OTLP receiver, and the OpenTelemetry JS SDK for mixed-world tests and benchmarks.
+npm_install() {  # DIR FILE_THAT_PROVES_IT_IS_INSTALLED
+  local dir=$1 marker=$1/node_modules/$2
+  if [[ -e $marker && $dir/node_modules/.package-lock.json -nt $dir/package-lock.json ]]; then
+    echo "install-deps: npm packages of $dir present"
+    return
+  fi
+  echo "install-deps: npm ci in $dir"
   # Node ships its own CA list; let it also trust the system's (proxies with a local CA).
   if [[ -z ${NODE_EXTRA_CA_CERTS:-} && -f /etc/ssl/certs/ca-certificates.crt ]]; then
     export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
   fi
-  (cd "$receiver" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-fi
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+npm_install tests/otlp-receiver @opentelemetry/otlp-transformer/build/src/generated/root.js
+npm_install tests/sdk-peer @opentelemetry/sdk-node/package.json

@@ -42,7 +42,10 @@ CHAIN_NET = ipaddress.ip_network('10.231.0.0/16')
 BLOCK_PREFIX = 28  # one /28 per chain: three /30 hops
 PORTS = {'gateway': 8080, 'orders': 8081, 'inventory': 8082}
 SERVICES = ('gateway', 'orders', 'inventory')
-ORDERS_KINDS = ('node', 'python')
+ORDERS_KINDS = ('node', 'python', 'node-sdk')
+SDK_PEER_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                            'sdk-peer')
+SDK_REGISTER = os.path.join(SDK_PEER_DIR, 'register.js')
 NS_SUFFIX = {'gateway': 'gw', 'orders': 'ord', 'inventory': 'inv'}
 READY_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 20.0
@@ -161,9 +164,11 @@ class NetnsChain:
     test, or fails it under CI=true) or None (then ChainUnusable is raised instead; close the
     chain yourself or use it as a context manager). workdir: a harness.Workdir or a directory
     path, for the service logs. keepalive: CHAIN_KEEPALIVE=1 for gateway and orders.
-    orders: 'node' (chain_orders.js: one event loop handles all requests at once) or 'python'
+    orders: 'node' (chain_orders.js: one event loop handles all requests at once), 'python'
     (chain_gateway.py serving /orders/ and asking /stock/: a thread per request, answering as
-    chain_orders.js does).
+    chain_orders.js does) or 'node-sdk' (chain_orders.js with the OpenTelemetry JS SDK loaded
+    by `node --require tests/sdk-peer/register.js`, configured in code: it propagates its own
+    traceparent and writes its spans to chain.sdk_spans_path as JSON lines).
     """
 
     def __init__(self, case, workdir, keepalive=False, orders='node'):
@@ -179,6 +184,7 @@ class NetnsChain:
         self.root_veth = None
         self.hops = None
         self.services = {}
+        self.sdk_spans_path = os.path.join(self.dir, f'sdk-spans-{self.serial}.jsonl')
         self._undo = []
         if case is not None:
             case.addCleanup(self.close)
@@ -207,9 +213,13 @@ class NetnsChain:
     def _check_tools(self):
         if os.geteuid() != 0:
             raise ChainUnusable('network namespaces need root')
-        for tool in ('ip', 'node') if self.orders == 'node' else ('ip',):
+        for tool in ('ip',) if self.orders == 'python' else ('ip', 'node'):
             if shutil.which(tool) is None:
                 raise ChainUnusable(f'{tool} not installed (run scripts/install-deps.sh)')
+        if self.orders == 'node-sdk' and not os.path.isdir(os.path.join(SDK_PEER_DIR,
+                                                                        'node_modules')):
+            raise ChainUnusable(f'{SDK_PEER_DIR}/node_modules missing (run '
+                                f'scripts/install-deps.sh)')
 
     def _make_namespaces(self):
         for i, service in enumerate(SERVICES):
@@ -267,6 +277,10 @@ class NetnsChain:
                         f'http://{orders_ip}:{PORTS["orders"]}'],
         }
         envs = {name: env for name in SERVICES}
+        if self.orders == 'node-sdk':
+            commands['orders'][1:1] = ['--require', SDK_REGISTER]
+            envs['orders'] = dict(env, ZT_SDK_SPANS_FILE=self.sdk_spans_path,
+                                  ZT_SDK_SERVICE_NAME='orders')
         if self.orders == 'python':
             commands['orders'] = [PYTHON, gateway_py, orders_ip, str(PORTS['orders']),
                                   f'http://{inv_ip}:{PORTS["inventory"]}']
@@ -312,6 +326,14 @@ class NetnsChain:
         """{'gateway': [...], 'orders': [...], 'inventory': [...]} (for from_pids and
         chain_report.analyse_chain)."""
         return {name: sorted(s.pids) for name, s in self.services.items()}
+
+    def sdk_spans(self):
+        """The spans the orders SDK wrote ('node-sdk' only), as dicts shaped like the agent's."""
+        try:
+            with open(self.sdk_spans_path) as f:
+                return [json.loads(line) for line in f if line.strip()]
+        except FileNotFoundError:
+            return []
 
     def log(self, name):
         return tail(self.services[name].log_path, 10_000)

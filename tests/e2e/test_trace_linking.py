@@ -44,12 +44,16 @@ class ChainTestCase(E2ETestCase):
         agent = self.start_agent(args=agent_args)
         responses = send(chain, ids)
         agent.stop(settle=1.0)
-        spans = agent.spans()
+        agent_spans = agent.spans()
+        sdk_spans = chain.sdk_spans()  # orders='node-sdk' only
+        spans = agent_spans + sdk_spans
 
         self.assertEqual([r.id for r in responses], list(ids))
         bad = [r for r in responses if r.status != 200 or (r.body or {}).get('id') != r.id]
         self.assertEqual(bad, [], f'chain answers wrong; gateway log:\n{chain.log("gateway")}')
         stats = analyse_chain(spans, chain.pids, ids)
+        stats['agent_spans'] = _spans_by_service(agent_spans, chain.pids)
+        stats['sdk_spans'] = _spans_by_service(sdk_spans, chain.pids)
         echoed = traceparent_matches(spans, chain.pids,
                                      {r.id: echoed_traceparent(r) for r in responses})
         print(f'\n{format_report(stats, title=self._testMethodName)}\n  traceparents at '
@@ -129,6 +133,50 @@ class TraceLinkingTest(ChainTestCase):
         self.assertGreaterEqual(self.linked(stats, GATEWAY_IN), 1, format_report(stats))
         print(f'  {GATEWAY_IN} (pipelined batch, at least the first asserted): '
               f'{self.linked(stats, GATEWAY_IN)}/{stats["requests"]}', flush=True)
+
+
+def _spans_by_service(spans, pids):
+    """{service: number of spans its processes have in `spans`}."""
+    service_of_pid = {pid: service for service, ps in pids.items() for pid in ps}
+    counts = {service: 0 for service in pids}
+    for span in spans:
+        service = service_of_pid.get(int(span.get('resource', {}).get('process.pid') or 0))
+        if service:
+            counts[service] += 1
+    return counts
+
+
+class MixedWorldTest(ChainTestCase):
+    """orders carries the OpenTelemetry JS SDK (tests/sdk-peer/register.js, configured in code,
+    no OTEL_* variables): the SDK makes orders' spans and propagates its own traceparent;
+    gateway and inventory stay unmodified. The agent must notice the SDK (orders originates
+    spans of its own on its outgoing calls while serving), drop its own orders spans, and join
+    inventory to the SDK's CLIENT span. With --inject-traceparent the SDK's SERVER span
+    continues the gateway's trace, so each request is still one trace of five spans, two of
+    them the SDK's."""
+
+    def check_one_trace_per_request(self, stats, requests, minimum_pct=100.0):
+        report = format_report(stats)
+        self.assert_no_wrong_parents(stats)
+        self.assertEqual(stats['duplicated'], {}, report)
+        self.assertEqual(stats['agent_spans']['orders'], 0,
+                         f'the agent reported spans of the SDK-instrumented orders\n{report}')
+        self.assertGreaterEqual(stats['sdk_spans']['orders'], 2 * requests, report)
+        self.assertGreaterEqual(stats['complete_correct_pct'], minimum_pct, report)
+        self.assertGreaterEqual(stats['echoed_traceparents']['matching'],
+                                requests * minimum_pct / 100.0, report)
+
+    def test_sdk_instrumented_orders_50_sequential_requests_one_trace_each(self):
+        ids = [f'm{n}' for n in range(1, 51)]
+        stats = self.run_chain(lambda chain, ids: chain.get_sequential(ids), ids,
+                               orders='node-sdk', agent_args=['--inject-traceparent'])
+        self.check_one_trace_per_request(stats, len(ids))
+
+    def test_sdk_instrumented_orders_at_concurrency_16(self):
+        ids = [f'n{n}' for n in range(1, 101)]
+        stats = self.run_chain(lambda chain, ids: chain.get_concurrent(ids, 16), ids,
+                               orders='node-sdk', agent_args=['--inject-traceparent'])
+        self.check_one_trace_per_request(stats, len(ids), minimum_pct=99.0)
 
 
 class TraceparentInjectionTest(ChainTestCase):
