@@ -9,14 +9,20 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "agent/config/agent_config.h"
+#include "agent/config/config_error.h"
 #include "agent/events/ring_buffer_reader.h"
 #include "agent/pipeline.h"
 #include "agent/process/process_registry.h"
 #include "agent/span/clock_offset.h"
 #include "agent/span/span_builder.h"
+#include "agent/telemetry/agent_snapshot.h"
+#include "agent/telemetry/telemetry_server.h"
+#include "agent/telemetry/telemetry_state.h"
+#include "exporter/otlp/batch_span_processor.h"
 #include "exporter/span_sink_factory.h"
 #include "probes/bpf_environment.h"
 #include "probes/socket_trace_probes.h"
@@ -63,14 +69,55 @@ OutputConfig ResolveOutput(const AgentConfig& config) {
   return out;
 }
 
-// Resident memory of the agent in MiB, from /proc/self/statm.
-double ResidentMiB() {
+// Resident memory of the agent in bytes, from /proc/self/statm.
+uint64_t ResidentBytes() {
   long pages_total = 0, pages_resident = 0;
   if (FILE* f = std::fopen("/proc/self/statm", "r")) {
     if (std::fscanf(f, "%ld %ld", &pages_total, &pages_resident) != 2) pages_resident = 0;
     std::fclose(f);
   }
-  return static_cast<double>(pages_resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1 << 20);
+  return static_cast<uint64_t>(pages_resident) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+double ResidentMiB() { return static_cast<double>(ResidentBytes()) / (1 << 20); }
+
+// Starts the /healthz, /readyz and /metrics endpoints unless turned off. An
+// address the user chose must work, or the agent stops (exit code 2, as for
+// any configuration the agent cannot honour). The default address is best
+// effort: a second agent on the same host (e.g. each tracing other --pid)
+// warns and runs without endpoints rather than refusing to trace.
+std::optional<int> StartTelemetry(const TelemetryConfig& config, const telemetry::TelemetryState& state,
+                                  std::unique_ptr<telemetry::TelemetryServer>* server) {
+  if (!config.enabled) return std::nullopt;
+  std::string error;
+  *server = telemetry::TelemetryServer::Start(config.address.host, config.address.port, state, &error);
+  if (*server) {
+    spdlog::info("health and metrics at http://{}/ (healthz, readyz, metrics)",
+                 telemetry::FormatHostPort(config.address.host, (*server)->port()));
+    return std::nullopt;
+  }
+  if (config.address_given) {
+    return ReportConfigError({fmt::format(
+        "cannot serve the telemetry endpoints on {}; choose another --telemetry-address HOST:PORT "
+        "(or telemetry.address in the file), or turn them off with --telemetry-address off",
+        error)});
+  }
+  spdlog::warn("no health or metrics endpoints: {} (another zerotrace?); choose an address with "
+               "--telemetry-address HOST:PORT",
+               error);
+  return std::nullopt;
+}
+
+// What /metrics reports, copied on the pipeline thread.
+telemetry::AgentSnapshot CollectSnapshot(const Pipeline& pipeline, const probes::SocketTraceProbes& probes,
+                                         const ExporterStats& exporter, const SpanSink& sink) {
+  telemetry::AgentSnapshot snapshot = telemetry::SnapshotOf(pipeline);
+  snapshot.kernel = probes.ReadCounters();
+  snapshot.exporter = exporter.Snapshot();
+  if (const auto* batch = dynamic_cast<const otlp::BatchSpanProcessor*>(&sink))
+    snapshot.export_queue_spans = batch->queue_depth();
+  snapshot.resident_memory_bytes = ResidentBytes();
+  return snapshot;
 }
 
 void LogCounters(const Pipeline& pipeline, const probes::SocketTraceProbes& probes,
@@ -98,16 +145,28 @@ void LogCounters(const Pipeline& pipeline, const probes::SocketTraceProbes& prob
 
 // OTEL_SDK_DISABLED=true: the switch every OpenTelemetry SDK honours. The
 // agent stays up (a DaemonSet pod must not crash-loop) but costs nothing.
-int IdleWhileDisabled() {
+int IdleWhileDisabled(telemetry::TelemetryState& telemetry_state) {
   InstallStopHandlers();
   spdlog::info("OTEL_SDK_DISABLED is true: no probes attached, nothing exported; waiting to be "
                "stopped");
-  while (!g_stop) pause();
+  telemetry_state.SetPhase(telemetry::AgentPhase::kDisabled);
+  while (!g_stop) {
+    telemetry::AgentSnapshot snapshot;
+    snapshot.resident_memory_bytes = ResidentBytes();
+    telemetry_state.Publish(snapshot);  // alive, for /healthz
+    timespec second{1, 0};
+    nanosleep(&second, nullptr);  // a stop signal cuts it short
+  }
   return 0;
 }
 
 int Run(const AgentConfig& config) {
-  if (config.sdk_disabled) return IdleWhileDisabled();
+  // Up before the probes: /readyz says 503 while they attach.
+  telemetry::TelemetryState telemetry_state(ZEROTRACE_VERSION);
+  std::unique_ptr<telemetry::TelemetryServer> telemetry_server;
+  if (auto exit_code = StartTelemetry(config.telemetry, telemetry_state, &telemetry_server)) return *exit_code;
+
+  if (config.sdk_disabled) return IdleWhileDisabled(telemetry_state);
   if (std::string problem = probes::PrepareBpfEnvironment(); !problem.empty()) {
     spdlog::error("{}", problem);
     return 1;
@@ -142,6 +201,9 @@ int Run(const AgentConfig& config) {
                           [&pipeline](std::span<const uint8_t> record) { pipeline.OnRecord(record); });
 
   InstallStopHandlers();
+  telemetry_state.SetProbes(probes->programs());
+  telemetry_state.Publish(CollectSnapshot(pipeline, *probes, *output.stats, *sink));
+  telemetry_state.SetPhase(telemetry::AgentPhase::kRunning);
   spdlog::info("zerotrace is tracing: {} probes attached, spans go as {}{}",
                probes->attached_programs(), DescribeOutput(output),
                probes->injecting_traceparent()
@@ -150,9 +212,11 @@ int Run(const AgentConfig& config) {
 
   constexpr uint64_t kTickNs = 100'000'000;
   constexpr uint64_t kClockRefreshNs = 10'000'000'000ull;
+  constexpr uint64_t kTelemetryPublishNs = 250'000'000;
   uint64_t last_tick = NowNs(CLOCK_MONOTONIC);
   uint64_t last_clock_refresh = last_tick;
   uint64_t last_stats = last_tick;
+  uint64_t last_publish = last_tick;
   uint64_t stats_every = static_cast<uint64_t>(config.stats_interval_s * 1e9);
   while (!g_stop) {
     reader.Poll(100);
@@ -169,12 +233,18 @@ int Run(const AgentConfig& config) {
       LogCounters(pipeline, *probes, output.stats->Snapshot());
       last_stats = now;
     }
+    if (telemetry_server && now - last_publish >= kTelemetryPublishNs) {
+      telemetry_state.Publish(CollectSnapshot(pipeline, *probes, *output.stats, *sink));
+      last_publish = now;
+    }
   }
+  telemetry_state.SetPhase(telemetry::AgentPhase::kStopping);
   // Take what the kernel already sent, then let the sink finish.
   while (reader.Poll(0) > 0) {
   }
   pipeline.Tick(NowNs(CLOCK_MONOTONIC), NowNs(CLOCK_REALTIME));
   sink->Shutdown();
+  telemetry_state.Publish(CollectSnapshot(pipeline, *probes, *output.stats, *sink));
   LogCounters(pipeline, *probes, output.stats->Snapshot());
   return 0;
 }

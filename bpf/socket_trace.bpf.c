@@ -32,6 +32,9 @@ const volatile __u32 self_tgid = 0;
 const volatile __u8 filter_by_pid = 0;
 const volatile __u32 filter_port_count = 0;
 const volatile __u16 filter_ports[ZT_MAX_FILTER_PORTS] = {};
+/* Set when the OpenSSL probes are attached (tls_openssl.h): only then are TLS
+ * sockets told apart from other traffic (ZT_PROTO_TLS). */
+const volatile __u8 tls_probes = 0;
 
 __u64 next_generation = 1;
 
@@ -239,7 +242,8 @@ int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
 	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
 	if (!conn)
 		return 0;
-	if (conn->protocol == ZT_PROTO_HTTP1) {
+	if (conn->protocol == ZT_PROTO_HTTP1 ||
+	    (conn->protocol == ZT_PROTO_TLS && conn->plain_protocol == ZT_PROTO_HTTP1)) {
 		if (conn->role == ZT_ROLE_SERVER)
 			abandon_server_requests(conn);
 		struct zt_close_event ev = {
@@ -260,6 +264,9 @@ int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
 /* ------------------------------------------------------------- data path */
 
 static __always_inline int http_message_start(const __u8 *d, __u32 len);
+
+static __always_inline void note_tls_socket_io(struct conn_state *conn, __u64 pid_tgid, __s32 fd,
+					       __u8 direction);
 
 #include "traceparent_injection.h"
 
@@ -313,6 +320,12 @@ static __always_inline int stash_io(__s32 fd, __u64 buf, __u64 count, __u8 kind,
 	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
 	if (conn && conn->protocol == ZT_PROTO_OTHER)
 		return 0;
+	if (conn && conn->protocol == ZT_PROTO_TLS) {
+		/* Ciphertext: never captured; it only tells which socket a TLS
+		 * library call in progress on this thread uses. */
+		note_tls_socket_io(conn, pid_tgid, fd, direction);
+		return 0;
+	}
 	struct pending_io io = {
 		.enter_ns = bpf_ktime_get_ns(),
 		.buf = buf,
@@ -407,15 +420,17 @@ static __always_inline bool interim_response(const __u8 *d, __u32 len)
 
 /* Decide what an unclassified connection carries, from the first bytes of
  * one of its messages. Returns true when it is HTTP/1.x. */
-static __always_inline bool classify(struct conn_state *conn, const __u8 *data, __u32 captured,
-				     __u8 direction)
+/* `protocol` is conn->protocol for the bytes on the socket, or
+ * conn->plain_protocol for a TLS connection's plaintext. */
+static __always_inline bool classify(struct conn_state *conn, __u8 *protocol, const __u8 *data,
+				     __u32 captured, __u8 direction)
 {
 	int start = http_message_start(data, captured);
 	if (start == 0) {
 		/* A connection we saw from accept/connect must open with HTTP;
 		 * one found mid-stream may show the tail of a message first. */
 		if (conn->role != ZT_ROLE_UNKNOWN || ++conn->unknown_msgs >= MAX_UNCLASSIFIED_MSGS) {
-			conn->protocol = ZT_PROTO_OTHER;
+			*protocol = ZT_PROTO_OTHER;
 			count(ZT_COUNTER_CONNS_IGNORED);
 		}
 		return false;
@@ -425,9 +440,62 @@ static __always_inline bool classify(struct conn_state *conn, const __u8 *data, 
 		bool reads = direction == ZT_DIR_INGRESS;
 		conn->role = (is_request == reads) ? ZT_ROLE_SERVER : ZT_ROLE_CLIENT;
 	}
-	conn->protocol = ZT_PROTO_HTTP1;
+	*protocol = ZT_PROTO_HTTP1;
 	count(ZT_COUNTER_CONNS_TRACKED);
 	return true;
+}
+
+/* A TLS record header: content type 20-23 (change cipher spec, alert,
+ * handshake, application data), then major version 3. */
+static __always_inline bool tls_record_start(const __u8 *d, __u32 len)
+{
+	return len >= 5 && d[0] >= 20 && d[0] <= 23 && d[1] == 3 && d[2] <= 4;
+}
+
+/* Sends one data event for `captured` bytes already in ev->data: `ret`
+ * bytes moved on conn in direction `dir`. The request's trace context:
+ * client_trace for a client request (decided when it started), or decided
+ * here when a server reads a request start. */
+static __always_inline void emit_data_event(struct conn_state *conn, struct event_scratch *ev,
+					    __u64 pid_tgid, __s32 fd, __u64 enter_ns, __u64 ret,
+					    __u32 captured, __u8 dir, __u8 syscall,
+					    const struct zt_trace_context *client_trace, bool has_seq,
+					    __u32 tcp_seq)
+{
+	__u32 tgid = pid_tgid >> 32;
+	dir &= 1;
+	ev->hdr.type = ZT_EVENT_DATA;
+	ev->hdr.tid = (__u32)pid_tgid;
+	ev->hdr.conn.tgid = tgid;
+	ev->hdr.conn.fd = fd;
+	ev->hdr.conn.generation = conn->generation;
+	ev->hdr.enter_ns = enter_ns;
+	ev->hdr.exit_ns = bpf_ktime_get_ns();
+	ev->hdr.stream_offset = __sync_fetch_and_add(&conn->bytes[dir], ret);
+	ev->hdr.msg_size = (__u32)ret;
+	ev->hdr.captured = captured;
+	ev->hdr.direction = dir;
+	ev->hdr.role = conn->role;
+	ev->hdr.syscall = syscall;
+	ev->hdr.protocol = ZT_PROTO_HTTP1;
+	ev->hdr._pad = 0;
+	ev->hdr.endpoints = conn->endpoints;
+	__builtin_memset(&ev->hdr.trace, 0, sizeof(ev->hdr.trace));
+	if (conn->role == ZT_ROLE_CLIENT && dir == ZT_DIR_EGRESS) {
+		ev->hdr.trace = *client_trace;
+	} else if (conn->role == ZT_ROLE_SERVER) {
+		int start = http_message_start(ev->data, captured);
+		if (dir == ZT_DIR_INGRESS && start == 1)
+			start_server_request(conn, pid_tgid, has_seq, tcp_seq, &ev->hdr.trace);
+		else if (dir == ZT_DIR_EGRESS && start == 2 && !interim_response(ev->data, captured))
+			finish_server_request(conn);
+	}
+
+	__u64 size = sizeof(ev->hdr) + (captured & (ZT_MAX_CAPTURE * 2 - 1));
+	if (size > sizeof(*ev))
+		return;
+	if (bpf_ringbuf_output(&events, ev, size, 0) != 0)
+		count(ZT_COUNTER_EVENTS_LOST);
 }
 
 /* Exit of every data syscall. */
@@ -471,43 +539,20 @@ static __always_inline int finish_io(long ret)
 
 	if (conn->protocol == ZT_PROTO_UNKNOWN) {
 		/* sendfile carries no bytes we can look at: wait for a message that does. */
-		if (args.kind == PENDING_BUF_NONE || !classify(conn, ev->data, captured, args.direction))
+		if (args.kind == PENDING_BUF_NONE)
+			return 0;
+		if (tls_probes && tls_record_start(ev->data, captured)) {
+			conn->protocol = ZT_PROTO_TLS;
+			count(ZT_COUNTER_TLS_CONNS);
+			return 0;
+		}
+		if (!classify(conn, &conn->protocol, ev->data, captured, args.direction))
 			return 0;
 	}
-
-	__u8 dir = args.direction & 1;
-	ev->hdr.type = ZT_EVENT_DATA;
-	ev->hdr.tid = (__u32)pid_tgid;
-	ev->hdr.conn.tgid = tgid;
-	ev->hdr.conn.fd = args.fd;
-	ev->hdr.conn.generation = conn->generation;
-	ev->hdr.enter_ns = args.enter_ns;
-	ev->hdr.exit_ns = bpf_ktime_get_ns();
-	ev->hdr.stream_offset = __sync_fetch_and_add(&conn->bytes[dir], (__u64)ret);
-	ev->hdr.msg_size = (__u32)ret;
-	ev->hdr.captured = captured;
-	ev->hdr.direction = dir;
-	ev->hdr.role = conn->role;
-	ev->hdr.syscall = args.syscall;
-	ev->hdr.protocol = conn->protocol;
-	ev->hdr._pad = 0;
-	ev->hdr.endpoints = conn->endpoints;
-	__builtin_memset(&ev->hdr.trace, 0, sizeof(ev->hdr.trace));
-	if (conn->role == ZT_ROLE_CLIENT && dir == ZT_DIR_EGRESS) {
-		ev->hdr.trace = args.trace;
-	} else if (conn->role == ZT_ROLE_SERVER) {
-		int start = http_message_start(ev->data, captured);
-		if (dir == ZT_DIR_INGRESS && start == 1)
-			start_server_request(conn, pid_tgid, args.has_seq, args.tcp_seq, &ev->hdr.trace);
-		else if (dir == ZT_DIR_EGRESS && start == 2 && !interim_response(ev->data, captured))
-			finish_server_request(conn);
-	}
-
-	__u64 size = sizeof(ev->hdr) + (captured & (ZT_MAX_CAPTURE * 2 - 1));
-	if (size > sizeof(*ev))
+	if (conn->protocol != ZT_PROTO_HTTP1)
 		return 0;
-	if (bpf_ringbuf_output(&events, ev, size, 0) != 0)
-		count(ZT_COUNTER_EVENTS_LOST);
+	emit_data_event(conn, ev, pid_tgid, args.fd, args.enter_ns, (__u64)ret, captured,
+			args.direction, args.syscall, &args.trace, args.has_seq, args.tcp_seq);
 	return 0;
 }
 
@@ -535,3 +580,6 @@ ZT_ENTER(writev, PENDING_BUF_IOV, ZT_SYS_WRITEV, ZT_DIR_EGRESS, ctx->args[1], ct
 ZT_ENTER(recvmsg, PENDING_BUF_MSGHDR, ZT_SYS_RECVMSG, ZT_DIR_INGRESS, ctx->args[1], 0)
 ZT_ENTER(sendmsg, PENDING_BUF_MSGHDR, ZT_SYS_SENDMSG, ZT_DIR_EGRESS, ctx->args[1], 0)
 ZT_ENTER(sendfile64, PENDING_BUF_NONE, ZT_SYS_SENDFILE, ZT_DIR_EGRESS, 0, 0)
+
+/* TLS plaintext from OpenSSL's SSL_read/SSL_write (uprobes). */
+#include "tls_openssl.h"

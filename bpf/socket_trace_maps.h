@@ -25,7 +25,8 @@ struct conn_state {
 	__u8 protocol;      /* enum zt_protocol */
 	__u8 unknown_msgs;  /* messages seen before classification */
 	__u8 reader_count;  /* server: in-flight requests read by reader_tid */
-	__u8 _pad[4];
+	__u8 plain_protocol; /* ZT_PROTO_TLS connections: what the plaintext carries */
+	__u8 _pad[3];
 	__u64 sk;           /* struct sock *, for TCP sequence numbers */
 	__u64 reader_tid;   /* server: pid_tgid of the thread that read the oldest in-flight request */
 };

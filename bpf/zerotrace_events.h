@@ -36,6 +36,8 @@ enum zt_protocol {
 	ZT_PROTO_UNKNOWN = 0, /* not seen enough bytes yet */
 	ZT_PROTO_HTTP1 = 1,
 	ZT_PROTO_OTHER = 2, /* not something we parse: no further events */
+	ZT_PROTO_TLS = 3,   /* TLS records on the socket: the ciphertext is never sent up;
+			     * the plaintext comes from TLS library probes (tls_openssl.h) */
 };
 
 /* Which syscall produced a data event; for --verbose and tests. */
@@ -49,6 +51,8 @@ enum zt_syscall {
 	ZT_SYS_RECVMSG,
 	ZT_SYS_SENDMSG,
 	ZT_SYS_SENDFILE,
+	ZT_SYS_SSL_READ,  /* plaintext returned by a TLS library's read (SSL_read, SSL_read_ex) */
+	ZT_SYS_SSL_WRITE, /* plaintext given to a TLS library's write */
 };
 
 /* A connection is (tgid, fd, generation): the generation tells apart two
@@ -137,7 +141,9 @@ enum zt_counter {
 	ZT_COUNTER_LINK_PEER = 5,       /* server requests joined to a client on this host */
 	ZT_COUNTER_INJECTED = 6,        /* client requests given a traceparent */
 	ZT_COUNTER_INJECT_SKIPPED = 7,  /* could not inject (request line split, no room) */
-	ZT_COUNTER_MAX = 8,
+	ZT_COUNTER_TLS_CONNS = 8,       /* connections found carrying TLS records */
+	ZT_COUNTER_TLS_NO_FD = 9,       /* TLS plaintext dropped: its socket was not known */
+	ZT_COUNTER_MAX = 10,
 };
 
 #endif /* ZEROTRACE_BPF_EVENTS_H */

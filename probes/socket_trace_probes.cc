@@ -46,6 +46,16 @@ std::unique_ptr<SocketTraceProbes> SocketTraceProbes::Start(const SocketTraceOpt
   // Not even loaded unless asked for: kernels without sk_msg still trace.
   bpf_program__set_autoload(skel->progs.zt_sockops, options.inject_traceparent);
   bpf_program__set_autoload(skel->progs.zt_inject_traceparent, options.inject_traceparent);
+  const OpenSslPrograms openssl_programs{
+      skel->progs.zt_ssl_write_enter, skel->progs.zt_ssl_write_ex_enter,
+      skel->progs.zt_ssl_read_enter,  skel->progs.zt_ssl_read_ex_enter,
+      skel->progs.zt_ssl_call_exit,   skel->progs.zt_ssl_set_fd,
+      skel->progs.zt_ssl_free};
+  for (bpf_program* p : {openssl_programs.write_enter, openssl_programs.write_ex_enter,
+                         openssl_programs.read_enter, openssl_programs.read_ex_enter,
+                         openssl_programs.call_exit, openssl_programs.set_fd, openssl_programs.free})
+    bpf_program__set_autoload(p, options.tls);
+  skel->rodata->tls_probes = options.tls ? 1 : 0;
 
   if (int err = socket_trace__load(skel); err != 0) {
     *error = "the kernel refused to load the socket tracing programs (" + ErrnoText(err) +
@@ -63,6 +73,10 @@ std::unique_ptr<SocketTraceProbes> SocketTraceProbes::Start(const SocketTraceOpt
   bpf_program* prog = nullptr;
   bpf_object__for_each_program(prog, skel->obj) {
     if (prog == skel->progs.zt_sockops || prog == skel->progs.zt_inject_traceparent) continue;
+    if (!bpf_program__autoload(prog) ||
+        std::strncmp(bpf_program__section_name(prog), "uprobe", 6) == 0 ||
+        std::strncmp(bpf_program__section_name(prog), "uretprobe", 9) == 0)
+      continue;  // the OpenSSL probes go on files, below
     bpf_link* link = bpf_program__attach(prog);
     if (!link) {
       int err = errno;
@@ -71,6 +85,7 @@ std::unique_ptr<SocketTraceProbes> SocketTraceProbes::Start(const SocketTraceOpt
       return nullptr;
     }
     probes->links_.emplace_back(link);
+    probes->programs_.push_back({bpf_program__name(prog), true});
   }
 
   if (options.inject_traceparent) {
@@ -80,8 +95,25 @@ std::unique_ptr<SocketTraceProbes> SocketTraceProbes::Start(const SocketTraceOpt
                                                       bpf_map__fd(skel->maps.inject_socks), &why);
     if (!probes->injection_)
       spdlog::warn("{}; tracing without it (traces will not continue on other hosts)", why);
+    for (bpf_program* injector : {skel->progs.zt_sockops, skel->progs.zt_inject_traceparent})
+      probes->programs_.push_back({bpf_program__name(injector), probes->injection_ != nullptr});
+  }
+  if (options.tls) {
+    probes->openssl_ = OpenSslProbes::Attach(openssl_programs, FindOpenSslTargets());
+    for (const OpenSslAttachment& a : probes->openssl_->attachments()) {
+      for (const std::string& function : a.attached)
+        probes->programs_.push_back({"uprobe:" + a.path + ":" + function, true});
+      if (!a.error.empty()) probes->programs_.push_back({"uprobe:" + a.path, false});
+    }
+    spdlog::info("TLS plaintext: OpenSSL probed in {} of {} files found",
+                 probes->openssl_->files_probed(), probes->openssl_->attachments().size());
   }
   return probes;
+}
+
+const std::vector<OpenSslAttachment>& SocketTraceProbes::openssl_attachments() const {
+  static const std::vector<OpenSslAttachment> kNone;
+  return openssl_ ? openssl_->attachments() : kNone;
 }
 
 void SocketTraceProbes::LinkDestroyer::operator()(bpf_link* link) const {
@@ -90,6 +122,7 @@ void SocketTraceProbes::LinkDestroyer::operator()(bpf_link* link) const {
 
 SocketTraceProbes::~SocketTraceProbes() {
   injection_.reset();
+  openssl_.reset();
   links_.clear();  // detach before the programs go
   socket_trace__destroy(skel_);
 }
@@ -114,6 +147,8 @@ KernelCounters SocketTraceProbes::ReadCounters() const {
   out.connection_table_full = sum(ZT_COUNTER_CONN_TABLE_FULL);
   out.traceparents_injected = sum(ZT_COUNTER_INJECTED);
   out.injections_skipped = sum(ZT_COUNTER_INJECT_SKIPPED);
+  out.tls_connections = sum(ZT_COUNTER_TLS_CONNS);
+  out.tls_without_socket = sum(ZT_COUNTER_TLS_NO_FD);
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bpf/zerotrace_events.h"
+#include "probes/openssl_probes.h"
 #include "probes/traceparent_injection.h"
 
 struct socket_trace;
@@ -24,6 +25,9 @@ struct SocketTraceOptions {
   // Add a traceparent to traced processes' outgoing HTTP/1.x requests. If the
   // kernel or host cannot, tracing goes on without it (one warning).
   bool inject_traceparent = false;
+  // Capture TLS plaintext through uprobes on every OpenSSL found on the host
+  // (probes/openssl_libraries.h). Files that cannot be probed are skipped.
+  bool tls = true;
 };
 
 struct KernelCounters {
@@ -33,6 +37,14 @@ struct KernelCounters {
   uint64_t connection_table_full = 0;
   uint64_t traceparents_injected = 0;
   uint64_t injections_skipped = 0;  // request line split across writes, no room
+  uint64_t tls_connections = 0;     // sockets found carrying TLS records
+  uint64_t tls_without_socket = 0;  // TLS plaintext dropped: its socket was unknown
+};
+
+// One BPF program and whether it is attached, for the agent's metrics.
+struct ProgramAttachment {
+  std::string program;  // the program's name, e.g. "tp_enter_write"
+  bool attached = false;
 };
 
 class SocketTraceProbes {
@@ -45,8 +57,16 @@ class SocketTraceProbes {
   SocketTraceProbes& operator=(const SocketTraceProbes&) = delete;
 
   int events_map_fd() const;
-  size_t attached_programs() const { return links_.size() + (injection_ ? 2 : 0); }
+  size_t attached_programs() const {
+    return links_.size() + (injection_ ? 2 : 0) + (openssl_ ? openssl_->links() : 0);
+  }
+  // Where the OpenSSL probes went (empty when TLS capture is off).
+  const std::vector<OpenSslAttachment>& openssl_attachments() const;
   bool injecting_traceparent() const { return injection_ != nullptr; }
+  // Every program Start() tried to attach: the syscall tracepoints (all
+  // attached, or Start() failed), and the injection pair when asked for
+  // (not attached if the host could not).
+  const std::vector<ProgramAttachment>& programs() const { return programs_; }
   KernelCounters ReadCounters() const;
 
   // Stops tracing a process (userspace filters such as --exe decided so):
@@ -61,6 +81,8 @@ class SocketTraceProbes {
   socket_trace* skel_;
   std::vector<std::unique_ptr<bpf_link, LinkDestroyer>> links_;
   std::unique_ptr<TraceparentInjection> injection_;
+  std::unique_ptr<OpenSslProbes> openssl_;
+  std::vector<ProgramAttachment> programs_;
 };
 
 }  // namespace zerotrace::probes

@@ -17,6 +17,8 @@ packages=(
   clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev pkg-config cmake g++ make
   libspdlog-dev libcli11-dev libyaml-cpp-dev protobuf-compiler libprotobuf-dev
   libcurl4-openssl-dev libssl-dev libgrpc++-dev protobuf-compiler-grpc
+  # health and metrics endpoints (cpp-httplib), Kubernetes metadata (JSON)
+  libcpp-httplib-dev nlohmann-json3-dev
   # unit tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # end-to-end tests, demo and bench: real servers and clients
@@ -61,3 +63,4 @@ npm_install() {  # DIR FILE_THAT_PROVES_IT_IS_INSTALLED
 }
 npm_install tests/otlp-receiver @opentelemetry/otlp-transformer/build/src/generated/root.js
 npm_install tests/sdk-peer @opentelemetry/sdk-node/package.json
+npm_install tests/deploy kubernetes-models/package.json

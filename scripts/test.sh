@@ -52,6 +52,14 @@ fi
 unit_passed=$((unit_total - unit_failed))
 if ((unit_status != 0)) && ((unit_failed == 0)); then unit_failed=1; fi
 
+# ---- deployment objects: the manifests, the rendered Helm chart, the example configs
+step "deployment objects (tests/deploy/run.sh)"
+deploy_status=0
+ZT_AGENT_BINARY=$repo/build/zerotrace tests/deploy/run.sh >"$log/deploy.log" 2>&1 || deploy_status=$?
+grep -E '^(FAIL|[0-9]+ checks)' "$log/deploy.log" || tail -20 "$log/deploy.log"
+deploy_line="deploy: passed"
+((deploy_status == 0)) || deploy_line="deploy: FAILED (tests/deploy/run.sh exit $deploy_status)"
+
 # ---- end-to-end tests
 e2e_status=0
 e2e_line="e2e: not run"
@@ -85,13 +93,14 @@ fi
 # ---- summary
 step "summary"
 echo "unit: $unit_passed passed, $unit_failed failed"
+echo "$deploy_line"
 echo "$e2e_line"
 e2e_passed=$(sed -nE 's/^e2e: ([0-9]+) passed.*/\1/p' <<<"$e2e_line")
 e2e_failed=$(sed -nE 's/^e2e: [0-9]+ passed, ([0-9]+) failed.*/\1/p' <<<"$e2e_line")
 e2e_skipped=$(sed -nE 's/.* ([0-9]+) skipped.*/\1/p' <<<"$e2e_line")
 total_passed=$((unit_passed + ${e2e_passed:-0}))
 total_failed=$((unit_failed + ${e2e_failed:-0}))
-if ((unit_status != 0 || e2e_status != 0)); then
+if ((unit_status != 0 || e2e_status != 0 || deploy_status != 0)); then
   ((total_failed > 0)) || total_failed=1
   echo "total: $total_passed passed, $total_failed failed, ${e2e_skipped:-0} skipped"
   exit 1

@@ -17,6 +17,23 @@ namespace zerotrace {
 
 enum class OutputKind { kConsole, kJson, kOtlp };
 
+// A TCP address to listen on. IPv6 hosts are kept without their brackets.
+struct ListenAddress {
+  std::string host;
+  uint16_t port = 0;
+  bool operator==(const ListenAddress&) const = default;
+};
+
+// The agent's own /healthz, /readyz and /metrics endpoints.
+struct TelemetryConfig {
+  bool enabled = true;
+  ListenAddress address{"127.0.0.1", 9400};
+  // True when a flag or the file named the address: if it cannot be bound
+  // the agent stops (exit 2). The default address is best effort: a second
+  // agent on the host warns and runs without endpoints.
+  bool address_given = false;
+};
+
 struct AgentConfig {
   // Console unless an OTLP endpoint is configured (any source) or OTLP is
   // asked for explicitly.
@@ -35,6 +52,7 @@ struct AgentConfig {
   bool inject_traceparent = false;
   uint32_t ring_buffer_mb = 8;
   double stats_interval_s = 0;  // 0: only on exit
+  TelemetryConfig telemetry;
 
   // OTEL_SDK_DISABLED=true: attach nothing, export nothing, idle until stopped.
   bool sdk_disabled = false;

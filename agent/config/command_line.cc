@@ -6,6 +6,7 @@
 #include <spdlog/fmt/fmt.h>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "agent/config/config_error.h"
@@ -23,7 +24,7 @@ constexpr char kDescription[] =
 
 // Raw flag values, copied into the layer only for flags that were given.
 struct FlagValues {
-  std::string output, output_file, exe, endpoint, protocol, compression, service_name;
+  std::string output, output_file, exe, endpoint, protocol, compression, service_name, telemetry_address;
   std::vector<uint32_t> pids;
   std::vector<uint16_t> ports;
   bool verbose = false, keep_query_values = false, inject_traceparent = false;
@@ -70,6 +71,9 @@ std::variant<CommandLine, int> ParseCommandLine(int argc, const char* const* arg
   auto* stats = app.add_option("--stats-interval", flags.stats_interval_s,
                                "print counters every N seconds (0: only on exit)")
                     ->check(CLI::NonNegativeNumber);
+  auto* telemetry = app.add_option("--telemetry-address", flags.telemetry_address,
+                                   "serve /healthz, /readyz and /metrics (Prometheus) on HOST:PORT "
+                                   "(default 127.0.0.1:9400; off: no endpoints)");
   auto* endpoint = app.add_option("--otlp-endpoint", flags.endpoint,
                                   "OTLP collector base URL (\"/v1/traces\" is added for HTTP unless present)");
   auto* protocol = app.add_option("--otlp-protocol", flags.protocol, kProtocolExpected)
@@ -87,6 +91,13 @@ std::variant<CommandLine, int> ParseCommandLine(int argc, const char* const* arg
   }
   if (auto problem = RegexProblem(flags.exe))
     return ReportConfigError({fmt::format("--exe {:?} is not a valid regex: {}", flags.exe, *problem)});
+  std::optional<TelemetryAddressSetting> telemetry_setting;
+  if (telemetry->count() > 0) {
+    telemetry_setting = ParseTelemetryAddress(flags.telemetry_address);
+    if (!telemetry_setting)
+      return ReportConfigError({fmt::format("--telemetry-address {:?}: expected {}", flags.telemetry_address,
+                                            kTelemetryAddressExpected)});
+  }
 
   ConfigLayer& layer = result.layer;
   if (output->count() > 0) layer.output = ParseOutputKind(flags.output);
@@ -101,6 +112,10 @@ std::variant<CommandLine, int> ParseCommandLine(int argc, const char* const* arg
   if (inject->count() > 0) layer.inject_traceparent = flags.inject_traceparent;
   if (ring_buffer->count() > 0) layer.ring_buffer_mb = flags.ring_buffer_mb;
   if (stats->count() > 0) layer.stats_interval_s = flags.stats_interval_s;
+  if (telemetry_setting) {
+    layer.telemetry_enabled = telemetry_setting->enabled;
+    if (telemetry_setting->enabled) layer.telemetry_address = telemetry_setting->address;
+  }
   if (endpoint->count() > 0 && !TrimSpace(flags.endpoint).empty()) layer.endpoint = EndpointFromFlag(flags.endpoint);
   if (protocol->count() > 0) layer.protocol = ParseOtlpProtocol(flags.protocol);
   if (compression->count() > 0) layer.compression = ParseOtlpCompression(flags.compression);

@@ -11,6 +11,7 @@
 //   service_name: checkout
 //   resource_attributes: {deployment.environment: prod}
 //   sdk_disabled: false
+//   telemetry: {enabled: true, address: "127.0.0.1:9400"}   # address "off" = enabled false
 //   otlp:
 //     endpoint: http://collector:4318              # base URL
 //     traces_endpoint: http://c:4318/v1/traces     # full URL, beats endpoint
@@ -110,11 +111,29 @@ void ReadOtlp(const YamlValueReader& r, const YAML::Node& otlp, ConfigLayer* lay
   if (auto batch = r.Section(otlp, "batch", "otlp.batch")) ReadBatch(r, *batch, layer);
 }
 
+void ReadTelemetry(const YamlValueReader& r, const YAML::Node& telemetry, ConfigLayer* layer) {
+  r.CheckKeys(telemetry, "telemetry.", {"enabled", "address"});
+  if (auto v = r.Value(telemetry, "address")) {
+    const auto setting = r.Parsed(*v, "telemetry.address", ParseTelemetryAddress, kTelemetryAddressExpected);
+    layer->telemetry_enabled = setting.enabled;
+    if (setting.enabled) layer->telemetry_address = setting.address;
+  }
+  // Off wins within the file: "enabled: false" beside an address, or
+  // "address: off" beside "enabled: true".
+  if (auto v = r.Value(telemetry, "enabled")) {
+    if (!r.Bool(*v, "telemetry.enabled")) {
+      layer->telemetry_enabled = false;
+    } else if (!layer->telemetry_enabled.has_value()) {
+      layer->telemetry_enabled = true;
+    }
+  }
+}
+
 void ReadTopLevel(const YamlValueReader& r, const YAML::Node& root, ConfigLayer* layer) {
   r.CheckKeys(root, "",
               {"output", "output_file", "stats_interval", "verbose", "keep_query_values",
                "inject_traceparent", "ring_buffer_mb",
-               "select", "service_name", "resource_attributes", "sdk_disabled", "otlp"});
+               "select", "service_name", "resource_attributes", "sdk_disabled", "telemetry", "otlp"});
   if (auto v = r.Value(root, "output")) layer->output = r.Parsed(*v, "output", ParseOutputKind, kOutputExpected);
   if (auto v = r.Value(root, "output_file")) {
     std::string path = r.String(*v, "output_file");
@@ -133,6 +152,7 @@ void ReadTopLevel(const YamlValueReader& r, const YAML::Node& root, ConfigLayer*
   if (auto v = r.Value(root, "resource_attributes"))
     layer->resource_attributes = r.StringMap(*v, "resource_attributes");
   if (auto v = r.Value(root, "sdk_disabled")) layer->sdk_disabled = r.Bool(*v, "sdk_disabled");
+  if (auto telemetry = r.Section(root, "telemetry", "telemetry")) ReadTelemetry(r, *telemetry, layer);
   if (auto otlp = r.Section(root, "otlp", "otlp")) ReadOtlp(r, *otlp, layer);
 }
 

@@ -36,6 +36,8 @@ void Overlay(const ConfigLayer& higher, ConfigLayer* base) {
   Take(higher.inject_traceparent, &base->inject_traceparent);
   Take(higher.ring_buffer_mb, &base->ring_buffer_mb);
   Take(higher.stats_interval_s, &base->stats_interval_s);
+  Take(higher.telemetry_enabled, &base->telemetry_enabled);
+  Take(higher.telemetry_address, &base->telemetry_address);
 
   Take(higher.sdk_disabled, &base->sdk_disabled);
   Take(higher.service_name, &base->service_name);

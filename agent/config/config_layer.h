@@ -43,6 +43,8 @@ struct ConfigLayer {
   std::optional<bool> inject_traceparent;
   std::optional<uint32_t> ring_buffer_mb;
   std::optional<double> stats_interval_s;
+  std::optional<bool> telemetry_enabled;
+  std::optional<ListenAddress> telemetry_address;
 
   std::optional<bool> sdk_disabled;
   std::optional<std::string> service_name;

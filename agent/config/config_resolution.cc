@@ -86,6 +86,9 @@ std::optional<ConfigError> ResolveAgentConfig(const ConfigLayer& layer, AgentCon
   config->inject_traceparent = layer.inject_traceparent.value_or(defaults.inject_traceparent);
   config->ring_buffer_mb = layer.ring_buffer_mb.value_or(defaults.ring_buffer_mb);
   config->stats_interval_s = layer.stats_interval_s.value_or(defaults.stats_interval_s);
+  config->telemetry.enabled = layer.telemetry_enabled.value_or(defaults.telemetry.enabled);
+  config->telemetry.address = layer.telemetry_address.value_or(defaults.telemetry.address);
+  config->telemetry.address_given = layer.telemetry_address.has_value();
 
   config->sdk_disabled = layer.sdk_disabled.value_or(defaults.sdk_disabled);
   config->service_name = layer.service_name.value_or(defaults.service_name);

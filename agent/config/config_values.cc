@@ -1,6 +1,8 @@
 // Parsers for setting values shared by the flag, environment and file sources.
 #include "agent/config/config_values.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -18,7 +20,45 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
          });
 }
 
+// Letters, digits, dots and hyphens, neither first nor last a dot or hyphen;
+// all digits and dots only if a valid IPv4 address ("127.0.0.300" is not).
+bool IsHostNameOrIpv4(std::string_view host) {
+  if (host.empty() || host.size() > 253) return false;
+  auto allowed = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-'; };
+  if (!std::all_of(host.begin(), host.end(), allowed)) return false;
+  if (host.front() == '.' || host.front() == '-' || host.back() == '.' || host.back() == '-') return false;
+  const bool numeric = std::all_of(host.begin(), host.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) || c == '.';
+  });
+  in_addr ipv4{};
+  return !numeric || inet_pton(AF_INET, std::string(host).c_str(), &ipv4) == 1;
+}
+
 }  // namespace
+
+std::optional<TelemetryAddressSetting> ParseTelemetryAddress(std::string_view text) {
+  text = TrimSpace(text);
+  if (EqualsIgnoringCase(text, "off")) return TelemetryAddressSetting{false, {}};
+  std::string_view host, port;
+  if (!text.empty() && text.front() == '[') {  // [IPv6]:PORT
+    const size_t close = text.find(']');
+    if (close == std::string_view::npos || text.substr(close + 1, 1) != ":") return std::nullopt;
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+    in6_addr ipv6{};
+    if (inet_pton(AF_INET6, std::string(host).c_str(), &ipv6) != 1) return std::nullopt;
+  } else {  // one colon only: an unbracketed IPv6 address is ambiguous
+    const size_t colon = text.find(':');
+    if (colon == std::string_view::npos || text.find(':', colon + 1) != std::string_view::npos)
+      return std::nullopt;
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+    if (!IsHostNameOrIpv4(host)) return std::nullopt;
+  }
+  auto port_number = ParseUnsignedInRange(port, 1, 65535);
+  if (!port_number) return std::nullopt;
+  return TelemetryAddressSetting{true, {std::string(host), static_cast<uint16_t>(*port_number)}};
+}
 
 std::optional<OutputKind> ParseOutputKind(std::string_view text) {
   constexpr std::array<std::pair<std::string_view, OutputKind>, 3> kKinds{{

@@ -19,6 +19,8 @@ inline constexpr char kProtocolExpected[] = "grpc, http/protobuf or http/json";
 inline constexpr char kCompressionExpected[] = "none or gzip";
 inline constexpr char kTrueFalseExpected[] = "true or false";
 inline constexpr char kPositiveIntegerExpected[] = "a positive integer";
+inline constexpr char kTelemetryAddressExpected[] =
+    "HOST:PORT (e.g. 127.0.0.1:9400, 0.0.0.0:9400, [::1]:9400) or off";
 
 // Largest count or millisecond value any setting takes (about 24 days).
 inline constexpr uint64_t kMaxConfigInteger = 2147483647;
@@ -26,6 +28,15 @@ inline constexpr uint64_t kMaxConfigInteger = 2147483647;
 std::optional<OutputKind> ParseOutputKind(std::string_view text);
 std::optional<otlp::OtlpProtocol> ParseOtlpProtocol(std::string_view text);
 std::optional<otlp::OtlpCompression> ParseOtlpCompression(std::string_view text);
+
+// A telemetry address setting: "off" (any letter case) turns the endpoints
+// off; otherwise HOST:PORT, the host an IPv4 address, a host name, or an
+// IPv6 address in brackets, the port 1..65535.
+struct TelemetryAddressSetting {
+  bool enabled = true;
+  ListenAddress address;  // when enabled
+};
+std::optional<TelemetryAddressSetting> ParseTelemetryAddress(std::string_view text);
 
 // "true" or "false" in any letter case.
 std::optional<bool> ParseTrueFalse(std::string_view text);

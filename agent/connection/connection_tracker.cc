@@ -77,6 +77,9 @@ ConnectionInfo InfoFromHeader(const zt_data_event_header& h) {
   info.peer_address = FormatAddress(h.endpoints.family, h.endpoints.peer_addr);
   info.local_port = h.endpoints.local_port;
   info.peer_port = h.endpoints.peer_port;
+  // A TLS connection's events all carry plaintext from the TLS library
+  // probes; its ciphertext is never sent up.
+  info.tls = h.syscall == ZT_SYS_SSL_READ || h.syscall == ZT_SYS_SSL_WRITE;
   return info;
 }
 

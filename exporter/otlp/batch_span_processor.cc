@@ -40,6 +40,11 @@ void BatchSpanProcessor::Consume(Span span) {
   }
 }
 
+size_t BatchSpanProcessor::queue_depth() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
 void BatchSpanProcessor::Shutdown() {
   {
     std::lock_guard lock(mu_);

@@ -39,6 +39,9 @@ class BatchSpanProcessor final : public SpanSink {
   void Shutdown() override;
 
   const ExporterStats& stats() const { return *stats_; }
+  // Spans waiting to be exported (not counting a batch being sent now), for
+  // the agent's metrics. Takes the queue lock briefly.
+  size_t queue_depth() const;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -52,7 +55,7 @@ class BatchSpanProcessor final : public SpanSink {
   const std::shared_ptr<ExporterStats> stats_;
   const std::unique_ptr<SpanBatchExporter> exporter_;
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable wake_;
   std::deque<Span> queue_;                 // guarded by mu_
   bool stopping_ = false;                  // guarded by mu_

@@ -22,6 +22,9 @@ TEST(ShippedConfig, ExampleFileParsesToWhatItSays) {
   EXPECT_EQ(c.otlp.batch.max_queue_size, 2048u);
   ASSERT_EQ(c.resource_attributes.size(), 1u);
   EXPECT_EQ(c.resource_attributes[0].first, "deployment.environment");
+  EXPECT_TRUE(c.telemetry.enabled);
+  EXPECT_EQ(c.telemetry.address, (ListenAddress{"127.0.0.1", 9400}));
+  EXPECT_FALSE(c.telemetry.address_given) << "the example keeps the best-effort default";
 }
 
 TEST(ShippedConfig, EnvironmentStillWinsOverTheExample) {

@@ -1,0 +1,36 @@
+// Everything /metrics reports, copied by the pipeline thread at one instant.
+// Plain values only: the pipeline's counters are unsynchronised integers, so
+// the pipeline thread copies them here and hands the copy over (see
+// TelemetryState); the HTTP thread never touches the live ones.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "agent/connection/connection_tracker.h"
+#include "agent/linking/trace_linker.h"
+#include "agent/pipeline.h"
+#include "exporter/exporter_stats.h"
+#include "probes/socket_trace_probes.h"
+
+namespace zerotrace::telemetry {
+
+struct AgentSnapshot {
+  probes::KernelCounters kernel;
+  PipelineStats pipeline;
+  TrackerStats tracker;
+  uint64_t open_connections = 0;
+  // Parser and reorder totals grow as connections end (ConnectionTracker).
+  http1::ParserStats parser;
+  ReorderStats reorder;
+  TraceLinkStats links;
+  ExporterCounts exporter;
+  uint64_t export_queue_spans = 0;  // OTLP batch queue; 0 for the other outputs
+  uint64_t resident_memory_bytes = 0;
+};
+
+// Copies the pipeline's counters (call on the pipeline thread).
+AgentSnapshot SnapshotOf(const Pipeline& pipeline);
+
+}  // namespace zerotrace::telemetry

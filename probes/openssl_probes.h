@@ -1,0 +1,62 @@
+// Attaches the OpenSSL plaintext probes (bpf/tls_openssl.h) to every
+// OpenSSL found on the host (openssl_libraries.h), and owns the links.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "probes/openssl_libraries.h"
+
+struct bpf_link;
+struct bpf_program;
+
+namespace zerotrace::probes {
+
+// The programs of the socket_trace object that go on OpenSSL functions.
+struct OpenSslPrograms {
+  bpf_program* write_enter = nullptr;
+  bpf_program* write_ex_enter = nullptr;
+  bpf_program* read_enter = nullptr;
+  bpf_program* read_ex_enter = nullptr;
+  bpf_program* call_exit = nullptr;
+  bpf_program* set_fd = nullptr;
+  bpf_program* free = nullptr;
+};
+
+// What happened at one file, for --verbose and the agent's metrics.
+struct OpenSslAttachment {
+  std::string path;
+  std::vector<std::string> attached;  // function names
+  std::string error;                  // why it was not used; empty if it was
+};
+
+class OpenSslProbes {
+ public:
+  // Tries every target; a file where SSL_read and SSL_write cannot both be
+  // probed is skipped with its reason. Never fails as a whole.
+  static std::unique_ptr<OpenSslProbes> Attach(const OpenSslPrograms& programs,
+                                               const std::vector<OpenSslTarget>& targets);
+  ~OpenSslProbes();
+  OpenSslProbes(const OpenSslProbes&) = delete;
+  OpenSslProbes& operator=(const OpenSslProbes&) = delete;
+
+  const std::vector<OpenSslAttachment>& attachments() const { return attachments_; }
+  size_t files_probed() const;
+  size_t links() const { return links_.size(); }
+
+ private:
+  OpenSslProbes() = default;
+  struct LinkDestroyer {
+    void operator()(bpf_link* link) const;
+  };
+  using Link = std::unique_ptr<bpf_link, LinkDestroyer>;
+  // Attaches prog at function `function` of path; null link and errno set on failure.
+  static Link AttachAt(bpf_program* prog, const std::string& path, const char* function,
+                       bool return_probe);
+
+  std::vector<Link> links_;
+  std::vector<OpenSslAttachment> attachments_;
+};
+
+}  // namespace zerotrace::probes
