@@ -141,6 +141,12 @@ void LogCounters(const Pipeline& pipeline, const probes::SocketTraceProbes& prob
       "refused, {} without kernel context; traceparents injected {} (not possible {})",
       l.thread_parent, l.peer_parent, l.header_joined, l.root, l.ambiguous, l.reused_traceparent,
       l.no_kernel_context, k.traceparents_injected, k.injections_skipped);
+  const SdkDetectionStats& sdk = pipeline.sdk_processes().stats();
+  spdlog::info(
+      "TLS: {} connections, {} plaintext messages without a known socket; OpenTelemetry SDK "
+      "processes: {} by environment, {} by their own traceparent ({} spans left to them)",
+      k.tls_connections, k.tls_without_socket, sdk.by_environment, sdk.by_traceparent,
+      sdk.spans_left_to_sdk);
 }
 
 // OTEL_SDK_DISABLED=true: the switch every OpenTelemetry SDK honours. The

@@ -541,6 +541,10 @@ static __always_inline int finish_io(long ret)
 		/* sendfile carries no bytes we can look at: wait for a message that does. */
 		if (args.kind == PENDING_BUF_NONE)
 			return 0;
+		/* Too short to tell (nginx peeks at one byte to tell TLS from
+		 * plain HTTP): wait for a longer message, a bounded number of times. */
+		if (captured < 5 && ++conn->unknown_msgs < MAX_UNCLASSIFIED_MSGS)
+			return 0;
 		if (tls_probes && tls_record_start(ev->data, captured)) {
 			conn->protocol = ZT_PROTO_TLS;
 			count(ZT_COUNTER_TLS_CONNS);

@@ -239,7 +239,8 @@ static __always_inline int tls_call_exit(struct pt_regs *ctx)
 	struct tls_call call = *pending;
 	bpf_map_delete_elem(&tls_calls, &pid_tgid);
 
-	long ret = (long)PT_REGS_RC(ctx);
+	/* All four return int: RAX's upper half is not part of the value. */
+	int ret = (int)PT_REGS_RC(ctx);
 	__u64 bytes = 0;
 	if (call.is_ex) {
 		if (ret != 1 || !call.size_out ||

@@ -130,6 +130,24 @@ void AddLinkFamilies(const AgentSnapshot& s, FamilyList& out) {
               "Outgoing requests that could not be given a traceparent (request line split "
               "across writes, no room).",
               s.kernel.injections_skipped);
+  out.CounterBy("zerotrace_sdk_processes_total",
+                "Processes found carrying their own OpenTelemetry SDK, by the evidence: their "
+                "environment or command line, or a traceparent they originated while serving.",
+                "evidence",
+                {{"environment", s.sdk.by_environment}, {"traceparent", s.sdk.by_traceparent}});
+  out.Counter("zerotrace_spans_left_to_sdk_total",
+              "Spans not reported because the process's own OpenTelemetry SDK reports them.",
+              s.sdk.spans_left_to_sdk);
+}
+
+void AddTlsFamilies(const AgentSnapshot& s, FamilyList& out) {
+  out.Counter("zerotrace_tls_connections_total",
+              "TCP connections found carrying TLS records (their plaintext comes from the TLS "
+              "library probes; the ciphertext is never parsed).",
+              s.kernel.tls_connections);
+  out.Counter("zerotrace_tls_plaintext_dropped_total",
+              "TLS plaintext messages dropped because the socket they belong to was unknown.",
+              s.kernel.tls_without_socket);
 }
 
 }  // namespace
@@ -138,6 +156,7 @@ std::vector<MetricFamily> AgentMetricFamilies(const AgentMetricsInput& input) {
   FamilyList out;
   const AgentSnapshot& s = input.snapshot;
   AddEventFamilies(s, out);
+  AddTlsFamilies(s, out);
   AddConnectionFamilies(s, out);
   AddHttpFamilies(s, out);
   AddSpanFamilies(s, out);

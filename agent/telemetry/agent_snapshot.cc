@@ -10,6 +10,7 @@ AgentSnapshot SnapshotOf(const Pipeline& pipeline) {
   s.parser = pipeline.tracker().parser_stats();
   s.reorder = pipeline.tracker().reorder_stats();
   s.links = pipeline.linker().stats();
+  s.sdk = pipeline.sdk_processes().stats();
   return s;
 }
 

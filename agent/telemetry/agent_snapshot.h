@@ -25,6 +25,7 @@ struct AgentSnapshot {
   http1::ParserStats parser;
   ReorderStats reorder;
   TraceLinkStats links;
+  SdkDetectionStats sdk;
   ExporterCounts exporter;
   uint64_t export_queue_spans = 0;  // OTLP batch queue; 0 for the other outputs
   uint64_t resident_memory_bytes = 0;

@@ -244,6 +244,7 @@ class Server:
     """A real server process on a free port; stopped by the cleanup."""
 
     name = 'server'
+    scheme = 'http'
 
     def __init__(self, case, workdir, cmd, port, cwd=None, env=None, ready_timeout=30.0):
         self.port = port
@@ -262,7 +263,7 @@ class Server:
         self.pids = descendants(self.pid)
 
     def url(self, path='/'):
-        return f'http://127.0.0.1:{self.port}{path}'
+        return f'{self.scheme}://127.0.0.1:{self.port}{path}'
 
     def refresh_pids(self):
         self.pids |= descendants(self.pid)
@@ -329,7 +330,7 @@ http {{
     keepalive_requests 100000;
     default_type text/plain;
     server {{
-        listen 127.0.0.1:{port};
+        listen 127.0.0.1:{port}{ssl};{tls_files}
         root {dir}/www;
         location / {{ }}
     }}
@@ -342,7 +343,8 @@ class NginxServer(Server):
 
     name = 'nginx'
 
-    def __init__(self, case, workdir):
+    def __init__(self, case, workdir, tls=None):
+        """tls: (certificate path, key path) to serve HTTPS instead of HTTP."""
         require_tool(case, 'nginx')
         self.dir = workdir.file('nginx')
         os.makedirs(os.path.join(self.dir, 'www'), exist_ok=True)
@@ -352,7 +354,11 @@ class NginxServer(Server):
         port = free_port()
         conf = os.path.join(self.dir, 'nginx.conf')
         with open(conf, 'w') as f:
-            f.write(NGINX_CONF.format(dir=self.dir, port=port))
+            tls_files = (f'\n        ssl_certificate {tls[0]};\n        ssl_certificate_key {tls[1]};'
+                         if tls else '')
+            f.write(NGINX_CONF.format(dir=self.dir, port=port, ssl=' ssl' if tls else '',
+                                      tls_files=tls_files))
+        self.scheme = 'https' if tls else 'http'
         nginx = shutil.which('nginx')
         super().__init__(case, workdir,
                          [nginx, '-p', self.dir, '-c', conf, '-e', os.path.join(self.dir, 'error.log')],
@@ -545,12 +551,15 @@ class CurlResult:
         return sum(n for _, n in self.transfers)
 
 
-def curl(urls, headers=(), timeout=20):
+def curl(urls, headers=(), timeout=20, insecure=False):
     """One curl process fetching urls in order (so it reuses its keep-alive connection).
-    Returns its pid (spans from it are CLIENT spans) and per-transfer status and connects."""
+    Returns its pid (spans from it are CLIENT spans) and per-transfer status and connects.
+    insecure: -k, for the tests' self-signed certificates."""
     if isinstance(urls, str):
         urls = [urls]
     cmd = ['curl', '-sS', '--max-time', str(timeout), '-w', '%{http_code} %{num_connects}\n']
+    if insecure:
+        cmd.append('-k')
     for h in headers:
         cmd += ['-H', h]
     for u in urls:
