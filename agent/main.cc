@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "agent/config/agent_config.h"
 #include "agent/config/config_error.h"
 #include "agent/events/ring_buffer_reader.h"
+#include "agent/kubernetes/kubernetes_metadata.h"
 #include "agent/pipeline.h"
 #include "agent/process/process_registry.h"
 #include "agent/span/clock_offset.h"
@@ -25,6 +27,7 @@
 #include "exporter/otlp/batch_span_processor.h"
 #include "exporter/span_sink_factory.h"
 #include "probes/bpf_environment.h"
+#include "probes/new_programs.h"
 #include "probes/socket_trace_probes.h"
 
 namespace zerotrace {
@@ -173,7 +176,8 @@ int Run(const AgentConfig& config) {
   if (auto exit_code = StartTelemetry(config.telemetry, telemetry_state, &telemetry_server)) return *exit_code;
 
   if (config.sdk_disabled) return IdleWhileDisabled(telemetry_state);
-  if (std::string problem = probes::PrepareBpfEnvironment(); !problem.empty()) {
+  if (std::string problem = probes::PrepareBpfEnvironment();
+      !problem.empty()) {
     spdlog::error("{}", problem);
     return 1;
   }
@@ -193,7 +197,31 @@ int Run(const AgentConfig& config) {
     return 1;
   }
 
+  // Kubernetes metadata (k8s.* attributes) when running in a cluster.
+  std::string k8s_error;
+  std::optional<kubernetes::KubernetesSettings> k8s_settings =
+      kubernetes::KubernetesSettingsFromEnvironment(ProcessEnvironment(),
+                                                    kubernetes::KubernetesMode::kAuto, &k8s_error);
+  if (!k8s_settings) {
+    spdlog::error("{}", k8s_error);
+    return 1;
+  }
+  std::unique_ptr<kubernetes::KubernetesMetadata> k8s;
+  if (k8s_settings->enabled) {
+    k8s = kubernetes::KubernetesMetadata::Start(*k8s_settings, &k8s_error);
+    if (!k8s) {
+      spdlog::error("{}", k8s_error);
+      return 1;
+    }
+    // The first spans should already carry their pod; the watch goes on regardless.
+    k8s->WaitUntilSynced(std::chrono::seconds(5));
+  }
+
   ProcessRegistryOptions registry_options;
+  if (k8s) registry_options.enricher = k8s->enricher();
+  // In a pod, gethostname() is the pod's name: the node's name is the host's.
+  if (const char* node = std::getenv("NODE_NAME"); k8s && node && *node)
+    registry_options.host_name = node;
   registry_options.overrides.service_name = config.service_name;
   registry_options.overrides.attributes = config.resource_attributes;
   ProcessRegistry processes(std::move(registry_options));
@@ -203,6 +231,10 @@ int Run(const AgentConfig& config) {
   Pipeline pipeline(ProcessSelector(probe_options.self_tgid, config.pids, config.exe_regex),
                     processes, builder, *sink,
                     [&probes](uint32_t tgid, int32_t fd) { probes->IgnoreProcess(tgid, fd); });
+  probes::NewPrograms new_programs;
+  pipeline.set_exec_handler([&new_programs](uint32_t tgid) {
+    new_programs.OnExec(tgid, NowNs(CLOCK_MONOTONIC));
+  });
   RingBufferReader reader(probes->events_map_fd(),
                           [&pipeline](std::span<const uint8_t> record) { pipeline.OnRecord(record); });
 
@@ -231,6 +263,9 @@ int Run(const AgentConfig& config) {
       pipeline.Tick(now, NowNs(CLOCK_REALTIME));
       last_tick = now;
     }
+    size_t newly_probed = 0;
+    for (uint32_t pid : new_programs.Due(now)) newly_probed += probes->ProbeProgram(pid);
+    if (newly_probed > 0) telemetry_state.SetProbes(probes->programs());
     if (now - last_clock_refresh >= kClockRefreshNs) {
       builder.set_monotonic_to_unix_offset_ns(MeasureMonotonicToUnixOffsetNs());
       last_clock_refresh = now;

@@ -38,6 +38,8 @@ void Pipeline::OnRecord(std::span<const uint8_t> record) {
     tracker_.OnData(*data);
   } else if (const auto* close = std::get_if<CloseEventView>(&event)) {
     tracker_.OnClose(*close->event);
+  } else if (const auto* process = std::get_if<ProcessEventView>(&event)) {
+    OnProcessEvent(*process->event);
   } else {
     ++stats_.malformed_records;
   }
@@ -53,6 +55,22 @@ void Pipeline::OnExchange(HttpExchange&& exchange) {
   Span span = builder_.Build(exchange, processes_.ResourceFor(exchange.connection.key.tgid));
   linker_.Apply(exchange, span);
   sink_.Consume(std::move(span));
+}
+
+void Pipeline::OnProcessEvent(const zt_process_event& event) {
+  const uint32_t tgid = event.tgid;
+  if (event.type == ZT_EVENT_EXIT) {
+    ++stats_.exits;
+    // Its open exchanges end now, while its identity is still cached.
+    tracker_.ForgetProcess(tgid);
+  } else {
+    ++stats_.execs;
+  }
+  // Either way what was learnt of the pid no longer holds.
+  processes_.Forget(tgid);
+  sdk_processes_.Forget(tgid);
+  selector_.Forget(tgid);
+  if (event.type == ZT_EVENT_EXEC && on_exec_) on_exec_(tgid);
 }
 
 void Pipeline::Tick(uint64_t now_monotonic_ns, uint64_t now_unix_ns) {

@@ -25,6 +25,8 @@ struct PipelineStats {
   uint64_t filtered_events = 0;  // processes not selected
   uint64_t self_exchanges = 0;  // our own OTLP exports, seen at a receiver
   uint64_t spans = 0;
+  uint64_t execs = 0;  // programs started
+  uint64_t exits = 0;  // processes exited that the kernel side had met
 };
 
 class Pipeline {
@@ -32,6 +34,8 @@ class Pipeline {
   // Called when a process turns out not to be wanted, so the kernel can stop
   // sending its events.
   using IgnoreProcess = std::function<void(uint32_t tgid, int32_t fd)>;
+  // Called when a process starts a new program (e.g. to probe its binary).
+  using ProcessExec = std::function<void(uint32_t tgid)>;
 
   Pipeline(ProcessSelector selector, ProcessRegistry& processes, SpanBuilder& builder,
            SpanSink& sink, IgnoreProcess ignore_process);
@@ -44,15 +48,18 @@ class Pipeline {
   const ConnectionTracker& tracker() const { return tracker_; }
   const TraceLinker& linker() const { return linker_; }
   const SdkInstrumentedProcesses& sdk_processes() const { return sdk_processes_; }
+  void set_exec_handler(ProcessExec on_exec) { on_exec_ = std::move(on_exec); }
 
  private:
   void OnExchange(HttpExchange&& exchange);
+  void OnProcessEvent(const zt_process_event& event);
 
   ProcessSelector selector_;
   ProcessRegistry& processes_;
   SpanBuilder& builder_;
   SpanSink& sink_;
   IgnoreProcess ignore_process_;
+  ProcessExec on_exec_;
   ConnectionTracker tracker_;
   TraceLinker linker_;
   SdkInstrumentedProcesses sdk_processes_;

@@ -45,6 +45,31 @@ struct {
 	__type(value, struct conn_state);
 } conns SEC(".maps");
 
+/* Per process the programs have met, so its exit can drop what it left
+ * (process_lifecycle.h) without searching the maps for every process. */
+struct tgid_state {
+	__u32 conns; /* entries made in conns (an upper bound: closes are not subtracted) */
+	__u8 tls;    /* entries made in ssl_fds */
+	__u8 _pad[3];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32); /* tgid */
+	__type(value, struct tgid_state);
+} tgid_states SEC(".maps");
+
+static __always_inline struct tgid_state *met_tgid(__u32 tgid)
+{
+	struct tgid_state *state = bpf_map_lookup_elem(&tgid_states, &tgid);
+	if (state)
+		return state;
+	struct tgid_state fresh = {};
+	bpf_map_update_elem(&tgid_states, &tgid, &fresh, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&tgid_states, &tgid);
+}
+
 /* LRU: a thread that dies inside a blocking read never reaches its exit
  * tracepoint, and its entry must not stay forever. */
 struct {
@@ -182,6 +207,9 @@ static __always_inline struct conn_state *track_conn(__u32 tgid, __s32 fd, __u8 
 		count(ZT_COUNTER_CONN_TABLE_FULL);
 		return NULL;
 	}
+	struct tgid_state *state = met_tgid(tgid);
+	if (state)
+		state->conns += 1;
 	return bpf_map_lookup_elem(&conns, &key);
 }
 
@@ -587,3 +615,6 @@ ZT_ENTER(sendfile64, PENDING_BUF_NONE, ZT_SYS_SENDFILE, ZT_DIR_EGRESS, 0, 0)
 
 /* TLS plaintext from OpenSSL's SSL_read/SSL_write (uprobes). */
 #include "tls_openssl.h"
+
+/* Exec and exit: per-process state dropped, userspace told. */
+#include "process_lifecycle.h"

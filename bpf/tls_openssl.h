@@ -122,6 +122,16 @@ static __always_inline void emit_tls_plaintext(struct conn_state *conn, struct e
 			trace, false, 0);
 }
 
+/* Remembers which socket an SSL object uses (marking its process, so the
+ * binding is dropped when it exits). */
+static __always_inline void bind_ssl(struct ssl_key *key, __s32 fd)
+{
+	bpf_map_update_elem(&ssl_fds, key, &fd, BPF_ANY);
+	struct tgid_state *state = met_tgid(key->tgid);
+	if (state)
+		state->tls = 1;
+}
+
 /* A syscall on a ZT_PROTO_TLS socket (called from stash_io). */
 static __always_inline void note_tls_socket_io(struct conn_state *conn, __u64 pid_tgid,
 					       __s32 fd, __u8 direction)
@@ -143,7 +153,7 @@ static __always_inline void note_tls_socket_io(struct conn_state *conn, __u64 pi
 		return;
 	if (bpf_ktime_get_ns() - w->exit_ns <= TLS_FEED_WINDOW_NS) {
 		struct ssl_key key = { .tgid = pid_tgid >> 32, .ssl = w->ssl };
-		bpf_map_update_elem(&ssl_fds, &key, &fd, BPF_ANY);
+		bind_ssl(&key, fd);
 		struct zt_trace_context trace = w->ev.hdr.trace;
 		emit_tls_plaintext(conn, &w->ev, pid_tgid, fd, w->ev.hdr.enter_ns,
 				   w->ev.hdr.msg_size, w->ev.hdr.captured, ZT_DIR_EGRESS, &trace);
@@ -261,7 +271,7 @@ static __always_inline int tls_call_exit(struct pt_regs *ctx)
 	struct ssl_key key = { .tgid = tgid, .ssl = call.ssl };
 	__s32 fd = tls_call_socket(&call, pid_tgid, &key);
 	if (fd >= 0)
-		bpf_map_update_elem(&ssl_fds, &key, &fd, BPF_ANY);
+		bind_ssl(&key, fd);
 	if (fd < 0 && call.direction == ZT_DIR_INGRESS) {
 		count(ZT_COUNTER_TLS_NO_FD);
 		return 0;
@@ -321,8 +331,7 @@ int zt_ssl_set_fd(struct pt_regs *ctx)
 	if (tgid == self_tgid)
 		return 0;
 	struct ssl_key key = { .tgid = tgid, .ssl = (__u64)PT_REGS_PARM1(ctx) };
-	__s32 fd = (__s32)PT_REGS_PARM2(ctx);
-	bpf_map_update_elem(&ssl_fds, &key, &fd, BPF_ANY);
+	bind_ssl(&key, (__s32)PT_REGS_PARM2(ctx));
 	return 0;
 }
 

@@ -17,6 +17,8 @@
 enum zt_event_type {
 	ZT_EVENT_DATA = 1,  /* bytes moved by one syscall on a traced socket */
 	ZT_EVENT_CLOSE = 2, /* a traced connection was closed */
+	ZT_EVENT_EXEC = 3,  /* a process started a new program (sched_process_exec) */
+	ZT_EVENT_EXIT = 4,  /* a process the programs had met exited (its last thread) */
 };
 
 /* Direction as the traced process sees it. */
@@ -129,6 +131,13 @@ struct zt_close_event {
 	__u64 timestamp_ns;
 	__u64 bytes_sent;
 	__u64 bytes_received;
+};
+
+/* ZT_EVENT_EXEC and ZT_EVENT_EXIT. */
+struct zt_process_event {
+	__u32 type;
+	__u32 tgid;
+	__u64 timestamp_ns;
 };
 
 /* Counters the kernel side keeps (a per-CPU array indexed by these). */

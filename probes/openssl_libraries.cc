@@ -93,6 +93,29 @@ bool ExportsSslWrite(const std::string& path) {
   return found;
 }
 
+namespace {
+
+// Appends pid's OpenSSL files not yet in `unique`; `executables_checked`
+// saves reading the same executable's symbols twice.
+void AddTargetsOfProcess(const std::string& base, UniqueFiles& unique,
+                         std::set<std::string>& executables_checked,
+                         std::vector<OpenSslTarget>& targets) {
+  const std::string root = base + "/root";
+  for (const std::string& path : LibsslPathsInMaps(ReadAll(base + "/maps"))) {
+    if (unique.Add(root + path)) targets.push_back({root + path, true});
+  }
+  char exe[4096];
+  const ssize_t n = readlink((base + "/exe").c_str(), exe, sizeof(exe) - 1);
+  if (n <= 0) return;
+  exe[n] = '\0';
+  const std::string exe_name = exe;
+  if (exe_name.ends_with(" (deleted)") || !executables_checked.insert(exe_name).second) return;
+  const std::string exe_path = root + exe_name;
+  if (ExportsSslWrite(exe_path) && unique.Add(exe_path)) targets.push_back({exe_path, false});
+}
+
+}  // namespace
+
 std::vector<OpenSslTarget> FindOpenSslTargets(const std::string& proc_root) {
   std::vector<OpenSslTarget> targets;
   UniqueFiles unique;
@@ -102,30 +125,26 @@ std::vector<OpenSslTarget> FindOpenSslTargets(const std::string& proc_root) {
       if (unique.Add(path)) targets.push_back({path, true});
     }
   }
-  // Running processes: libraries they mapped (through their own root, so a
-  // container's copy is found at /proc/PID/root/...), and executables with
-  // OpenSSL inside.
+  // Running processes: libraries they mapped (also dlopen'ed and bundled
+  // copies), and executables with OpenSSL inside.
   DIR* proc = opendir(proc_root.c_str());
   if (!proc) return targets;
   std::set<std::string> executables_checked;
   while (dirent* entry = readdir(proc)) {
     const char* pid = entry->d_name;
     if (*pid < '1' || *pid > '9') continue;
-    const std::string base = proc_root + "/" + pid;
-    const std::string root = base + "/root";
-    for (const std::string& path : LibsslPathsInMaps(ReadAll(base + "/maps"))) {
-      if (unique.Add(root + path)) targets.push_back({root + path, true});
-    }
-    char exe[4096];
-    const ssize_t n = readlink((base + "/exe").c_str(), exe, sizeof(exe) - 1);
-    if (n <= 0) continue;
-    exe[n] = '\0';
-    const std::string exe_name = exe;
-    if (exe_name.ends_with(" (deleted)") || !executables_checked.insert(exe_name).second) continue;
-    const std::string exe_path = root + exe_name;
-    if (ExportsSslWrite(exe_path) && unique.Add(exe_path)) targets.push_back({exe_path, false});
+    AddTargetsOfProcess(proc_root + "/" + pid, unique, executables_checked, targets);
   }
   closedir(proc);
+  return targets;
+}
+
+std::vector<OpenSslTarget> OpenSslTargetsOfProcess(uint32_t pid, const std::string& proc_root) {
+  std::vector<OpenSslTarget> targets;
+  UniqueFiles unique;
+  std::set<std::string> executables_checked;
+  AddTargetsOfProcess(proc_root + "/" + std::to_string(pid), unique, executables_checked,
+                      targets);
   return targets;
 }
 

@@ -3,6 +3,7 @@
 // every process that maps that file, now or later.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,12 @@ struct OpenSslTarget {
 // bundled copies), and the executables of running processes that export
 // SSL_write themselves. One entry per file (same device and inode).
 std::vector<OpenSslTarget> FindOpenSslTargets(const std::string& proc_root = "/proc");
+
+// The same for one process (a program just started): libssl files it maps,
+// and its executable if OpenSSL is linked into it. Paths go through
+// /proc/PID/root, so a container's files are found.
+std::vector<OpenSslTarget> OpenSslTargetsOfProcess(uint32_t pid,
+                                                   const std::string& proc_root = "/proc");
 
 // The libssl paths one maps file names (pure, for tests).
 std::vector<std::string> LibsslPathsInMaps(const std::string& maps_text);

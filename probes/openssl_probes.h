@@ -2,7 +2,11 @@
 // OpenSSL found on the host (openssl_libraries.h), and owns the links.
 #pragma once
 
+#include <sys/types.h>
+
 #include <memory>
+#include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -37,6 +41,10 @@ class OpenSslProbes {
   // probed is skipped with its reason. Never fails as a whole.
   static std::unique_ptr<OpenSslProbes> Attach(const OpenSslPrograms& programs,
                                                const std::vector<OpenSslTarget>& targets);
+  // The same for files found later (a program started after the agent).
+  // Files already tried (same device and inode) are skipped. Returns the
+  // number of files newly probed.
+  size_t Add(const std::vector<OpenSslTarget>& targets);
   ~OpenSslProbes();
   OpenSslProbes(const OpenSslProbes&) = delete;
   OpenSslProbes& operator=(const OpenSslProbes&) = delete;
@@ -46,7 +54,7 @@ class OpenSslProbes {
   size_t links() const { return links_.size(); }
 
  private:
-  OpenSslProbes() = default;
+  explicit OpenSslProbes(const OpenSslPrograms& programs) : programs_(programs) {}
   struct LinkDestroyer {
     void operator()(bpf_link* link) const;
   };
@@ -55,8 +63,12 @@ class OpenSslProbes {
   static Link AttachAt(bpf_program* prog, const std::string& path, const char* function,
                        bool return_probe);
 
+  OpenSslAttachment AttachFile(const OpenSslTarget& target);
+
+  OpenSslPrograms programs_;
   std::vector<Link> links_;
   std::vector<OpenSslAttachment> attachments_;
+  std::set<std::pair<dev_t, ino_t>> tried_;  // files, by identity
 };
 
 }  // namespace zerotrace::probes

@@ -111,6 +111,20 @@ std::unique_ptr<SocketTraceProbes> SocketTraceProbes::Start(const SocketTraceOpt
   return probes;
 }
 
+size_t SocketTraceProbes::ProbeProgram(uint32_t pid) {
+  if (!openssl_) return 0;
+  const size_t before = openssl_->attachments().size();
+  const size_t added = openssl_->Add(OpenSslTargetsOfProcess(pid));
+  const auto& all = openssl_->attachments();
+  for (size_t i = before; i < all.size(); ++i) {
+    for (const std::string& function : all[i].attached)
+      programs_.push_back({"uprobe:" + all[i].path + ":" + function, true});
+    if (!all[i].error.empty()) programs_.push_back({"uprobe:" + all[i].path, false});
+  }
+  if (added > 0) spdlog::info("TLS plaintext: OpenSSL probed in {} more file(s) (pid {})", added, pid);
+  return added;
+}
+
 const std::vector<OpenSslAttachment>& SocketTraceProbes::openssl_attachments() const {
   static const std::vector<OpenSslAttachment> kNone;
   return openssl_ ? openssl_->attachments() : kNone;

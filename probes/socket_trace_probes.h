@@ -60,6 +60,10 @@ class SocketTraceProbes {
   size_t attached_programs() const {
     return links_.size() + (injection_ ? 2 : 0) + (openssl_ ? openssl_->links() : 0);
   }
+  // A program started after the agent: probes OpenSSL inside it (its
+  // executable, or a libssl it maps that no probe covers yet). Returns the
+  // number of files newly probed.
+  size_t ProbeProgram(uint32_t pid);
   // Where the OpenSSL probes went (empty when TLS capture is off).
   const std::vector<OpenSslAttachment>& openssl_attachments() const;
   bool injecting_traceparent() const { return injection_ != nullptr; }

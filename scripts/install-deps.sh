@@ -19,10 +19,12 @@ packages=(
   libcurl4-openssl-dev libssl-dev libgrpc++-dev protobuf-compiler-grpc
   # health and metrics endpoints (cpp-httplib), Kubernetes metadata (JSON)
   libcpp-httplib-dev nlohmann-json3-dev
+  # Go binaries: DWARF struct layouts (libdw), return instructions (capstone)
+  libdw-dev libcapstone-dev
   # unit tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # end-to-end tests, demo and bench: real servers and clients
-  nginx wrk apache2-utils curl iproute2 python3 default-jdk-headless
+  nginx wrk apache2-utils curl iproute2 python3 default-jdk-headless golang-go
   # capsh (least-privilege runs), ps/pgrep, certificates for npm
   libcap2-bin procps ca-certificates openssl
 )

@@ -132,6 +132,7 @@ ConnectionTracker::Connection& ConnectionTracker::FindOrOpen(const zt_data_event
   if (connections_.size() >= limits_.max_connections) EvictOldest();
   ++stats_.connections_opened;
   auto [pos, _] = connections_.emplace(key, std::make_unique<Connection>(InfoFromHeader(h)));
+  ++connections_per_process_[key.tgid];
   return *pos->second;
 }
 
@@ -226,7 +227,7 @@ void ConnectionTracker::OnClose(const zt_close_event& event) {
   Pair(conn);
   ++stats_.connections_closed;
   Retire(conn);
-  connections_.erase(it);
+  Erase(it);
 }
 
 void ConnectionTracker::Retire(Connection& conn) {
@@ -258,7 +259,39 @@ void ConnectionTracker::Expire(uint64_t now_ns) {
     Pair(conn);
     ++stats_.connections_expired;
     Retire(conn);
-    it = connections_.erase(it);
+    it = Erase(it);
+  }
+}
+
+void ConnectionTracker::Finish(Connection& conn) {
+  const uint64_t flush_all = ~0ull;
+  conn.requests.order.FlushHeld(flush_all, true, conn.requests);
+  conn.responses.order.FlushHeld(flush_all, true, conn.responses);
+  conn.requests.parser.FinishPending();
+  conn.responses.parser.FinishPending();
+  Pair(conn);
+  Retire(conn);
+}
+
+ConnectionTracker::ConnectionMap::iterator ConnectionTracker::Erase(ConnectionMap::iterator it) {
+  const uint32_t tgid = it->first.tgid;
+  if (auto count = connections_per_process_.find(tgid);
+      count != connections_per_process_.end() && --count->second == 0)
+    connections_per_process_.erase(count);
+  return connections_.erase(it);
+}
+
+void ConnectionTracker::ForgetProcess(uint32_t tgid) {
+  // Most processes that exit had no HTTP connection: skip the walk.
+  if (!connections_per_process_.contains(tgid)) return;
+  for (auto it = connections_.begin(); it != connections_.end();) {
+    if (it->first.tgid != tgid) {
+      ++it;
+      continue;
+    }
+    ++stats_.connections_of_exited;
+    Finish(*it->second);
+    it = Erase(it);
   }
 }
 
@@ -270,7 +303,7 @@ void ConnectionTracker::EvictOldest() {
   if (oldest == connections_.end()) return;
   ++stats_.connections_evicted;
   Retire(*oldest->second);
-  connections_.erase(oldest);
+  Erase(oldest);
 }
 
 }  // namespace zerotrace

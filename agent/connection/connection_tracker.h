@@ -31,6 +31,7 @@ struct TrackerStats {
   uint64_t connections_closed = 0;
   uint64_t connections_expired = 0;
   uint64_t connections_evicted = 0;     // over the table limit
+  uint64_t connections_of_exited = 0;   // their process exited
   uint64_t unpaired_requests = 0;       // no response ever came
   uint64_t unpaired_responses = 0;      // response without a request seen
   uint64_t events_without_role = 0;
@@ -56,6 +57,9 @@ class ConnectionTracker {
 
   void OnData(const DataEventView& event);
   void OnClose(const zt_close_event& event);
+  // The process exited: its sockets closed without close(2). Finishes what
+  // framing allows on each of its connections and forgets them.
+  void ForgetProcess(uint32_t tgid);
   // Ages out held chunks, idle connections; call about every 100 ms.
   void Expire(uint64_t now_monotonic_ns);
 
@@ -72,11 +76,18 @@ class ConnectionTracker {
   void ForgetAcrossGaps(Connection& conn);
   void Retire(Connection& conn);
   void EvictOldest();
+  // Flushes held chunks and what framing allows, pairs, and retires conn.
+  void Finish(Connection& conn);
 
   ExchangeHandler on_exchange_;
   RequestHandler on_request_;
   TrackerLimits limits_;
-  std::unordered_map<ConnectionKey, std::unique_ptr<Connection>, ConnectionKeyHash> connections_;
+  using ConnectionMap =
+      std::unordered_map<ConnectionKey, std::unique_ptr<Connection>, ConnectionKeyHash>;
+  ConnectionMap::iterator Erase(ConnectionMap::iterator it);
+
+  ConnectionMap connections_;
+  std::unordered_map<uint32_t, uint32_t> connections_per_process_;  // tgid → connections
   TrackerStats stats_;
   http1::ParserStats parser_stats_;
   ReorderStats reorder_stats_;

@@ -19,6 +19,10 @@ DecodedEvent DecodeEvent(std::span<const uint8_t> record) {
     case ZT_EVENT_CLOSE:
       if (record.size() < sizeof(zt_close_event)) return std::monostate{};
       return CloseEventView{reinterpret_cast<const zt_close_event*>(record.data())};
+    case ZT_EVENT_EXEC:
+    case ZT_EVENT_EXIT:
+      if (record.size() < sizeof(zt_process_event)) return std::monostate{};
+      return ProcessEventView{reinterpret_cast<const zt_process_event*>(record.data())};
     default:
       return std::monostate{};
   }

@@ -19,9 +19,16 @@ struct CloseEventView {
   const zt_close_event* event;
 };
 
+// A process started a program (exec) or exited.
+struct ProcessEventView {
+  const zt_process_event* event;
+  bool exited() const { return event->type == ZT_EVENT_EXIT; }
+};
+
 // Records that are too short, or claim more bytes than they carry, decode to
 // std::monostate and are counted by the caller as malformed.
-using DecodedEvent = std::variant<std::monostate, DataEventView, CloseEventView>;
+using DecodedEvent =
+    std::variant<std::monostate, DataEventView, CloseEventView, ProcessEventView>;
 
 DecodedEvent DecodeEvent(std::span<const uint8_t> record);
 

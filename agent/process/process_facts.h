@@ -19,8 +19,15 @@ struct ProcessFacts {
   // kept; the rest of environ (which may hold secrets) is discarded unread.
   std::optional<std::string> otel_service_name;
   std::optional<std::string> otel_resource_attributes;
+  // /proc/PID/cgroup as text (which container the process runs in); read
+  // only when asked for, empty otherwise or when unreadable.
+  std::string cgroup;
 };
 
-ProcessFacts ReadProcessFacts(const ProcFs& proc, uint32_t pid);
+struct ProcessFactsOptions {
+  bool read_cgroup = false;
+};
+
+ProcessFacts ReadProcessFacts(const ProcFs& proc, uint32_t pid, ProcessFactsOptions options = {});
 
 }  // namespace zerotrace

@@ -28,7 +28,7 @@ bool IsProtectedKey(std::string_view key) {
          key.starts_with("telemetry.") || key == sc::kServiceName;
 }
 
-void Upsert(std::vector<Attribute>& attrs, std::string key, std::string value) {
+void Upsert(std::vector<Attribute>& attrs, std::string key, AttributeValue value) {
   for (Attribute& a : attrs) {
     if (a.key == key) {
       a.value = std::move(value);
@@ -57,7 +57,8 @@ std::string_view ExecutableName(const ProcessFacts& facts) {
 }
 
 Resource BuildProcessResource(const ProcessFacts& facts, std::string_view host_name,
-                              std::string_view comm_hint, const ResourceOverrides& agent_overrides) {
+                              std::string_view comm_hint, const ResourceOverrides& agent_overrides,
+                              const ResourceEnrichment* enrichment) {
   Resource r;
   r.pid = facts.pid;
 
@@ -75,6 +76,8 @@ Resource BuildProcessResource(const ProcessFacts& facts, std::string_view host_n
   } else if (std::string_view env_name = env_attrs ? EnvServiceName(*env_attrs) : std::string_view();
              !env_name.empty()) {
     r.service_name = env_name;
+  } else if (enrichment != nullptr && !enrichment->default_service_name.empty()) {
+    r.service_name = ToValidUtf8(enrichment->default_service_name, kMaxNameBytes);
   } else if (!exe_name.empty()) {
     r.service_name = ToValidUtf8(exe_name, kMaxNameBytes);
   } else if (!comm_hint.empty()) {
@@ -102,6 +105,10 @@ Resource BuildProcessResource(const ProcessFacts& facts, std::string_view host_n
   a.push_back({std::string(sc::kTelemetrySdkVersion), std::string(ZEROTRACE_VERSION)});
   a.push_back({std::string(sc::kTelemetryDistroName), std::string("zerotrace")});
   a.push_back({std::string(sc::kTelemetryDistroVersion), std::string(ZEROTRACE_VERSION)});
+  if (enrichment != nullptr) {
+    for (const Attribute& extra : enrichment->attributes)
+      if (!IsProtectedKey(extra.key)) Upsert(a, extra.key, extra.value);
+  }
 
   if (env_attrs) {
     for (auto& [key, value] : *env_attrs)

@@ -6,15 +6,17 @@
 
 #include "agent/process/process_facts.h"
 #include "agent/process/resource_attributes_env.h"
+#include "agent/process/resource_enricher.h"
 #include "agent/span/span.h"
 
 namespace zerotrace {
 
 // service.name, first that is set: the process's OTEL_SERVICE_NAME, the
-// service.name in its OTEL_RESOURCE_ATTRIBUTES, its executable's base name,
-// its comm; for a process /proc knows nothing of, "unknown_service:<hint>"
-// with `comm_hint` (e.g. the comm a kernel event carried) or plain
-// "unknown_service".
+// service.name in its OTEL_RESOURCE_ATTRIBUTES, the enrichment's default
+// (e.g. the name of the Kubernetes workload the process runs in), its
+// executable's base name, its comm; for a process /proc knows nothing of,
+// "unknown_service:<hint>" with `comm_hint` (e.g. the comm a kernel event
+// carried) or plain "unknown_service".
 //
 // Other attributes: service.instance.id (UUIDv5 of host, pid and start time;
 // only when the start time is known), process.pid, process.executable.name
@@ -22,6 +24,9 @@ namespace zerotrace {
 // OTEL_RESOURCE_ATTRIBUTES are added and override the detected ones except
 // the facts about the process and about us (process.pid, process.executable.*,
 // telemetry.*). process.command_line is never added: argv may carry secrets.
+// The enrichment's attributes (e.g. k8s.pod.name) come after the detected
+// ones and before the process's OTEL_RESOURCE_ATTRIBUTES, which may replace
+// them like any other detected attribute.
 //
 // `agent_overrides` are what the user gave the agent itself (its own
 // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, or the config file): they
@@ -33,7 +38,8 @@ struct ResourceOverrides {
 };
 Resource BuildProcessResource(const ProcessFacts& facts, std::string_view host_name,
                               std::string_view comm_hint = {},
-                              const ResourceOverrides& agent_overrides = {});
+                              const ResourceOverrides& agent_overrides = {},
+                              const ResourceEnrichment* enrichment = nullptr);
 
 // The executable's base name (or comm when the exe link is unreadable).
 std::string_view ExecutableName(const ProcessFacts& facts);
