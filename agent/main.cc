@@ -176,7 +176,8 @@ int Run(const AgentConfig& config) {
   if (auto exit_code = StartTelemetry(config.telemetry, telemetry_state, &telemetry_server)) return *exit_code;
 
   if (config.sdk_disabled) return IdleWhileDisabled(telemetry_state);
-  if (std::string problem = probes::PrepareBpfEnvironment();
+  if (std::string problem =
+          probes::PrepareBpfEnvironment({.inject_traceparent = config.inject_traceparent});
       !problem.empty()) {
     spdlog::error("{}", problem);
     return 1;

@@ -7,9 +7,14 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
+#include <linux/magic.h>
+
+#include <cerrno>
 #include <cstdarg>
 #include <cstdio>
-#include <linux/magic.h>
+#include <cstring>
+#include <optional>
 
 namespace zerotrace::probes {
 namespace {
@@ -20,7 +25,7 @@ bool IsMountOfType(const char* path, long magic) {
 }
 
 // Mounts `fstype` at `path` unless it is there already. False when it is
-// neither there nor mountable.
+// neither there nor mountable; then errno says why.
 bool EnsureMounted(const char* path, const char* fstype, long magic) {
   if (IsMountOfType(path, magic)) return true;
   if (mount(fstype, path, fstype, 0, nullptr) == 0) {
@@ -28,6 +33,25 @@ bool EnsureMounted(const char* path, const char* fstype, long magic) {
     return true;
   }
   return false;
+}
+
+// Privileges first (user namespace, capabilities, memlock limit): every later
+// step would otherwise fail on them with a bare EPERM. Optional ones only warn.
+std::string CheckCapabilities(const PrivilegeNeeds& needs) {
+  if (std::string problem = CheckUserNamespace(); !problem.empty()) return problem;
+  std::optional<CapabilitySet> effective = ReadEffectiveCapabilities();
+  if (!effective) {
+    spdlog::debug("capget failed ({}): capabilities not checked", std::strerror(errno));
+    return {};
+  }
+  if (std::string missing = DescribeMissingCapabilities(*effective, needs); !missing.empty())
+    return missing;
+  if (std::string memlock = CheckMemlockLimit(*effective); !memlock.empty()) return memlock;
+  if ((*effective & CapabilityBit(CAP_SYS_ADMIN)) == 0 && KernelRefusesUprobes())
+    spdlog::warn("this kernel allows uprobes only with CAP_SYS_ADMIN (Linux 6.16 and later, and "
+                 "2025 stable updates): HTTPS plaintext from OpenSSL will not be traced, plain "
+                 "HTTP is");
+  return {};
 }
 
 int LibbpfToSpdlog(enum libbpf_print_level level, const char* format, va_list args) {
@@ -46,18 +70,21 @@ int LibbpfSilent(enum libbpf_print_level, const char*, va_list) { return 0; }
 
 }  // namespace
 
-std::string PrepareBpfEnvironment() {
-  if (geteuid() != 0)
-    return "zerotrace needs root (or CAP_BPF, CAP_PERFMON and CAP_SYS_PTRACE): run it with sudo";
+std::string PrepareBpfEnvironment(const PrivilegeNeeds& needs) {
+  if (std::string problem = CheckCapabilities(needs); !problem.empty()) return problem;
   struct stat st {};
   if (stat("/sys/kernel/btf/vmlinux", &st) != 0)
     return "this kernel has no BTF (/sys/kernel/btf/vmlinux is missing): use a kernel built "
            "with CONFIG_DEBUG_INFO_BTF=y";
   if (!IsMountOfType("/sys/kernel/tracing", TRACEFS_MAGIC) &&
       !IsMountOfType("/sys/kernel/debug/tracing", TRACEFS_MAGIC) &&
-      !EnsureMounted("/sys/kernel/tracing", "tracefs", TRACEFS_MAGIC))
-    return "tracefs is not mounted and could not be mounted: run "
-           "'mount -t tracefs tracefs /sys/kernel/tracing'";
+      !EnsureMounted("/sys/kernel/tracing", "tracefs", TRACEFS_MAGIC)) {
+    const bool not_permitted = errno == EPERM;
+    return std::string("tracefs is not mounted and could not be mounted") +
+           (not_permitted ? " (mounting needs CAP_SYS_ADMIN)" : "") +
+           ": run 'mount -t tracefs tracefs /sys/kernel/tracing' as root, or mount the host's "
+           "/sys/kernel/tracing into the container";
+  }
   // Nothing is pinned yet, but later stages and users expect bpffs; a
   // failure here is not fatal.
   if (!EnsureMounted("/sys/fs/bpf", "bpf", BPF_FS_MAGIC))

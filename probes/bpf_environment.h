@@ -4,11 +4,14 @@
 
 #include <string>
 
+#include "probes/privilege_check.h"
+
 namespace zerotrace::probes {
 
 // Empty when the host is ready; otherwise one line naming the problem and
-// the fix. Mounts tracefs and bpffs when they are missing and it can.
-std::string PrepareBpfEnvironment();
+// the fix: first a missing capability (what `needs` calls for), then BTF and
+// tracefs. Mounts tracefs and bpffs when they are missing and it can.
+std::string PrepareBpfEnvironment(const PrivilegeNeeds& needs = {});
 
 // Routes libbpf's own messages to spdlog: debug level when verbose, and
 // dropped otherwise.

@@ -46,6 +46,8 @@ std::unique_ptr<SocketTraceProbes> SocketTraceProbes::Start(const SocketTraceOpt
   // Not even loaded unless asked for: kernels without sk_msg still trace.
   bpf_program__set_autoload(skel->progs.zt_sockops, options.inject_traceparent);
   bpf_program__set_autoload(skel->progs.zt_inject_traceparent, options.inject_traceparent);
+  // A SOCKHASH needs CAP_NET_ADMIN to exist: only injection uses it.
+  bpf_map__set_autocreate(skel->maps.inject_socks, options.inject_traceparent);
   const OpenSslPrograms openssl_programs{
       skel->progs.zt_ssl_write_enter, skel->progs.zt_ssl_write_ex_enter,
       skel->progs.zt_ssl_read_enter,  skel->progs.zt_ssl_read_ex_enter,
@@ -58,8 +60,14 @@ std::unique_ptr<SocketTraceProbes> SocketTraceProbes::Start(const SocketTraceOpt
   skel->rodata->tls_probes = options.tls ? 1 : 0;
 
   if (int err = socket_trace__load(skel); err != 0) {
-    *error = "the kernel refused to load the socket tracing programs (" + ErrnoText(err) +
-             "); run with --verbose to see the verifier's reason";
+    // The capabilities were checked before (probes/privilege_check.h): an
+    // EPERM now comes from a seccomp filter, an LSM or lockdown.
+    *error = "the kernel refused to load the socket tracing programs (" + ErrnoText(err) + "); " +
+             (err == -EPERM || err == EPERM
+                  ? "the capabilities it needs are held, so a seccomp filter (a container "
+                    "runtime's default profile: use seccompProfile Unconfined), an LSM policy or "
+                    "kernel lockdown refuses bpf(); run with --verbose to see which call failed"
+                  : "run with --verbose to see the verifier's reason");
     return nullptr;
   }
 

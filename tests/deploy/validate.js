@@ -282,7 +282,9 @@ function checkSet(label, objects, expect) {
     const add = sc.capabilities?.add ?? [];
     const unknown = add.filter((c) => !LINUX_CAPABILITIES.has(c));
     if (unknown.length) return `not capability names (without CAP_): ${show(unknown)}`;
-    return expectEqual('capabilities.add', [...add].sort(), [...v.capabilities].sort())
+    // Injection's sockops/sk_msg programs and SOCKHASH need NET_ADMIN, and only they do.
+    const wanted = [...v.capabilities, ...(v.injectTraceparent ? ['NET_ADMIN'] : [])];
+    return expectEqual('capabilities.add', [...add].sort(), [...new Set(wanted)].sort())
       ?? expectEqual('seccompProfile', sc.seccompProfile, v.seccompProfile);
   });
 
