@@ -15,6 +15,10 @@
 
 #include "agent/config/agent_config.h"
 #include "agent/config/config_error.h"
+#include "agent/events/recorded_resources.h"
+#include "agent/events/recording_reader.h"
+#include "agent/events/recording_replay.h"
+#include "agent/events/recording_writer.h"
 #include "agent/events/ring_buffer_reader.h"
 #include "agent/kubernetes/kubernetes_metadata.h"
 #include "agent/pipeline.h"
@@ -123,11 +127,11 @@ telemetry::AgentSnapshot CollectSnapshot(const Pipeline& pipeline, const probes:
   return snapshot;
 }
 
-void LogCounters(const Pipeline& pipeline, const probes::SocketTraceProbes& probes,
+// `k`: the kernel side's counters (all zero in a replay: it has no kernel).
+void LogCounters(const Pipeline& pipeline, const probes::KernelCounters& k,
                  const ExporterCounts& exporter) {
   const auto& p = pipeline.stats();
   const auto& t = pipeline.tracker().stats();
-  auto k = probes.ReadCounters();
   auto parsed = pipeline.tracker().parser_stats();
   spdlog::info(
       "events {} (lost in kernel {}, malformed {}), connections {} open / {} closed, spans {} "
@@ -169,7 +173,60 @@ int IdleWhileDisabled(telemetry::TelemetryState& telemetry_state) {
   return 0;
 }
 
+// A /proc that does not exist: a replay must not describe the recorded pids
+// with whatever processes hold those numbers on this host now.
+constexpr char kNoProcRoot[] = "/dev/null/zerotrace-replay";
+
+// --replay FILE: the recorded records through the same pipeline, no BPF, time
+// taken from the recording; then flush the sink and exit.
+int Replay(const AgentConfig& config) {
+  std::string error;
+  std::unique_ptr<RecordingReader> recording = RecordingReader::Open(config.replay_file, &error);
+  if (!recording) return ReportConfigError({error});
+  if (config.sdk_disabled) {
+    spdlog::info("OTEL_SDK_DISABLED is true: nothing replayed, nothing exported");
+    return 0;
+  }
+  OutputConfig output = ResolveOutput(config);
+  std::unique_ptr<SpanSink> sink = MakeSpanSink(output);  // throws a one-line reason
+
+  ProcessRegistryOptions registry_options;
+  registry_options.proc_root = kNoProcRoot;
+  registry_options.host_name = recording->info().host_name;
+  registry_options.overrides.service_name = config.service_name;
+  registry_options.overrides.attributes = config.resource_attributes;
+  ProcessRegistry processes(std::move(registry_options));
+  SpanBuilderOptions builder_options;
+  builder_options.redact_query_values = !config.keep_query_values;
+  SpanBuilder builder(recording->info().monotonic_to_unix_offset_ns, builder_options);
+  // Not ourselves (0 is no process): the recording agent's own traffic was
+  // never recorded.
+  Pipeline pipeline(ProcessSelector(0, config.pids, ""), processes, builder, *sink, nullptr);
+  spdlog::info("replaying {} (recorded on {} by zerotrace {}), spans go as {}", config.replay_file,
+               recording->info().host_name, recording->info().agent_version, DescribeOutput(output));
+
+  ReplayHandlers handlers;
+  handlers.on_event = [&pipeline](std::span<const uint8_t> record) { pipeline.OnRecord(record); };
+  handlers.on_tick = [&pipeline](uint64_t now, uint64_t now_unix) { pipeline.Tick(now, now_unix); };
+  // Processes are known from the recording alone, never from this host's /proc.
+  handlers.on_process_resource = [&processes](std::shared_ptr<const Resource> resource) {
+    const uint32_t pid = resource->pid;
+    processes.Remember(pid, std::move(resource));
+  };
+  handlers.on_clock_offset = [&builder](int64_t offset) { builder.set_monotonic_to_unix_offset_ns(offset); };
+  const ReplaySummary summary = ReplayRecording(*recording, handlers);
+  if (!summary.problem.empty()) spdlog::warn("{}", summary.problem);
+  sink->Shutdown();
+  spdlog::info("replayed {} events of {} processes, {:.1f} s of recorded time", summary.events,
+               summary.process_resources,
+               static_cast<double>(summary.last_ns - summary.first_ns) / 1e9);
+  LogCounters(pipeline, probes::KernelCounters{}, output.stats->Snapshot());
+  return 0;
+}
+
 int Run(const AgentConfig& config) {
+  if (!config.replay_file.empty()) return Replay(config);
+
   // Up before the probes: /readyz says 503 while they attach.
   telemetry::TelemetryState telemetry_state(ZEROTRACE_VERSION);
   std::unique_ptr<telemetry::TelemetryServer> telemetry_server;
@@ -236,8 +293,34 @@ int Run(const AgentConfig& config) {
   pipeline.set_exec_handler([&new_programs](uint32_t tgid) {
     new_programs.OnExec(tgid, NowNs(CLOCK_MONOTONIC));
   });
-  RingBufferReader reader(probes->events_map_fd(),
-                          [&pipeline](std::span<const uint8_t> record) { pipeline.OnRecord(record); });
+
+  // --record: every record the pipeline takes also goes to the file, after
+  // its process's resource when that is new (recorded_resources.h).
+  std::unique_ptr<RecordingWriter> recording;
+  std::optional<ProcessResourceRecorder> resource_recorder;
+  if (!config.record_file.empty()) {
+    RecordingInfo info{.monotonic_to_unix_offset_ns = builder.monotonic_to_unix_offset_ns(),
+                       .start_monotonic_ns = NowNs(CLOCK_MONOTONIC),
+                       .recorder_pid = probe_options.self_tgid,
+                       .host_name = processes.host_name(),
+                       .agent_version = ZEROTRACE_VERSION};
+    recording = RecordingWriter::Create(config.record_file, info,
+                                        static_cast<uint64_t>(config.record_max_mb) << 20, &error);
+    if (!recording) return ReportConfigError({error});
+    resource_recorder.emplace(*recording, [&processes](uint32_t tgid) { return processes.ResourceFor(tgid); });
+    spdlog::info("recording the kernel's events to {} (at most {} MiB)", config.record_file,
+                 config.record_max_mb);
+  }
+  RingBufferReader reader(probes->events_map_fd(), [&](std::span<const uint8_t> record) {
+    if (!resource_recorder) {
+      pipeline.OnRecord(record);
+      return;
+    }
+    const uint64_t filtered_before = pipeline.stats().filtered_events;
+    pipeline.OnRecord(record);
+    resource_recorder->Append(record, NowNs(CLOCK_MONOTONIC),
+                              pipeline.stats().filtered_events == filtered_before);
+  });
 
   InstallStopHandlers();
   telemetry_state.SetProbes(probes->programs());
@@ -269,10 +352,11 @@ int Run(const AgentConfig& config) {
     if (newly_probed > 0) telemetry_state.SetProbes(probes->programs());
     if (now - last_clock_refresh >= kClockRefreshNs) {
       builder.set_monotonic_to_unix_offset_ns(MeasureMonotonicToUnixOffsetNs());
+      if (recording) recording->AppendClockOffset(now, builder.monotonic_to_unix_offset_ns());
       last_clock_refresh = now;
     }
     if (stats_every > 0 && now - last_stats >= stats_every) {
-      LogCounters(pipeline, *probes, output.stats->Snapshot());
+      LogCounters(pipeline, probes->ReadCounters(), output.stats->Snapshot());
       last_stats = now;
     }
     if (telemetry_server && now - last_publish >= kTelemetryPublishNs) {
@@ -285,9 +369,16 @@ int Run(const AgentConfig& config) {
   while (reader.Poll(0) > 0) {
   }
   pipeline.Tick(NowNs(CLOCK_MONOTONIC), NowNs(CLOCK_REALTIME));
+  if (recording) {
+    recording->Finish(NowNs(CLOCK_MONOTONIC));
+    if (recording->state() != RecordingWriter::State::kFailed)
+      spdlog::info("recorded {} events in {} ({:.1f} MiB); replay with --replay {}", recording->events(),
+                   recording->path(), static_cast<double>(recording->bytes()) / (1 << 20),
+                   recording->path());
+  }
   sink->Shutdown();
   telemetry_state.Publish(CollectSnapshot(pipeline, *probes, *output.stats, *sink));
-  LogCounters(pipeline, *probes, output.stats->Snapshot());
+  LogCounters(pipeline, probes->ReadCounters(), output.stats->Snapshot());
   return 0;
 }
 

@@ -67,6 +67,14 @@ struct AgentConfig {
   otlp::OtlpSettings otlp;
 
   std::string config_file;  // --config, for messages
+
+  // --record FILE: also append every raw kernel record of the traced
+  // processes to FILE (agent/events/event_recording.h), at most
+  // record_max_mb MiB. --replay FILE: no BPF; feed such a file through the
+  // pipeline and exit. Never both.
+  std::string record_file;
+  uint32_t record_max_mb = 1024;
+  std::string replay_file;
 };
 
 // Reads an environment variable; tests substitute a map.

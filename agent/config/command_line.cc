@@ -25,6 +25,8 @@ constexpr char kDescription[] =
 // Raw flag values, copied into the layer only for flags that were given.
 struct FlagValues {
   std::string output, output_file, exe, endpoint, protocol, compression, service_name, telemetry_address;
+  std::string record, replay;
+  uint32_t record_max_mb = 0;
   std::vector<uint32_t> pids;
   std::vector<uint16_t> ports;
   bool verbose = false, keep_query_values = false, inject_traceparent = false;
@@ -82,6 +84,16 @@ std::variant<CommandLine, int> ParseCommandLine(int argc, const char* const* arg
                           ->check(CLI::IsMember({"none", "gzip"}));
   auto* service_name = app.add_option("--service-name", flags.service_name,
                                       "service.name for every traced process (like OTEL_SERVICE_NAME)");
+  auto* record = app.add_option("--record", flags.record,
+                                "also append the raw kernel events of traced processes to this file, "
+                                "for --replay");
+  auto* record_max_mb = app.add_option("--record-max-mb", flags.record_max_mb,
+                                       "stop recording (tracing goes on) when the file reaches this "
+                                       "size (default 1024)")
+                            ->check(CLI::Range(1u, kMaxRecordMb));
+  auto* replay = app.add_option("--replay", flags.replay,
+                                "no tracing: feed a --record file through the pipeline to the "
+                                "configured output, print the counters and exit (no root needed)");
 
   try {
     app.parse(argc, argv);
@@ -120,6 +132,9 @@ std::variant<CommandLine, int> ParseCommandLine(int argc, const char* const* arg
   if (protocol->count() > 0) layer.protocol = ParseOtlpProtocol(flags.protocol);
   if (compression->count() > 0) layer.compression = ParseOtlpCompression(flags.compression);
   if (service_name->count() > 0 && !flags.service_name.empty()) layer.service_name = flags.service_name;
+  if (record->count() > 0) layer.record_file = flags.record;
+  if (record_max_mb->count() > 0) layer.record_max_mb = flags.record_max_mb;
+  if (replay->count() > 0) layer.replay_file = flags.replay;
   return result;
 }
 

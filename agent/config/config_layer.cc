@@ -38,6 +38,9 @@ void Overlay(const ConfigLayer& higher, ConfigLayer* base) {
   Take(higher.stats_interval_s, &base->stats_interval_s);
   Take(higher.telemetry_enabled, &base->telemetry_enabled);
   Take(higher.telemetry_address, &base->telemetry_address);
+  Take(higher.record_file, &base->record_file);
+  Take(higher.record_max_mb, &base->record_max_mb);
+  Take(higher.replay_file, &base->replay_file);
 
   Take(higher.sdk_disabled, &base->sdk_disabled);
   Take(higher.service_name, &base->service_name);

@@ -45,6 +45,9 @@ struct ConfigLayer {
   std::optional<double> stats_interval_s;
   std::optional<bool> telemetry_enabled;
   std::optional<ListenAddress> telemetry_address;
+  std::optional<std::string> record_file;
+  std::optional<uint32_t> record_max_mb;
+  std::optional<std::string> replay_file;  // flag only: a one-off command, not a setting
 
   std::optional<bool> sdk_disabled;
   std::optional<std::string> service_name;

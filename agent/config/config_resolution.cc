@@ -4,6 +4,9 @@
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -34,6 +37,50 @@ std::optional<ConfigError> CheckReadable(const CertificateChoice& certificate) {
     return ConfigError{fmt::format("{}: certificate file {:?} cannot be read: {}", certificate.origin,
                                    certificate.path, std::strerror(errno))};
   return std::nullopt;
+}
+
+// The replay file must open for reading; its contents are checked when read.
+std::optional<ConfigError> CheckReplayFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return ConfigError{fmt::format("--replay {:?} is a directory, not a recording", path)};
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ConfigError{fmt::format("--replay {:?} cannot be read: {}", path, std::strerror(errno))};
+  ::close(fd);
+  return std::nullopt;
+}
+
+// The record file must be creatable (or writable) now, not after the probes
+// are attached. Nothing is truncated here; a file this check created is
+// removed again.
+std::optional<ConfigError> CheckRecordFile(const std::string& path) {
+  if (path.empty()) return ConfigError{"--record needs a file name"};
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return ConfigError{fmt::format("record file {:?} is a directory", path)};
+  const bool existed = std::filesystem::exists(path, ec);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+  if (fd < 0)
+    return ConfigError{fmt::format("record file {:?} cannot be written: {}", path, std::strerror(errno))};
+  ::close(fd);
+  if (!existed) std::filesystem::remove(path, ec);
+  return std::nullopt;
+}
+
+// What a replay can and cannot honour. The kernel applied --pid and --port
+// while recording; --pid is applied again in userspace, so it can narrow a
+// replay. --port has no userspace filter and --exe needs /proc of processes
+// that are gone: both are refused rather than silently ignored.
+std::optional<ConfigError> CheckReplay(const ConfigLayer& layer) {
+  if (layer.record_file)
+    return ConfigError{"--record and --replay do not go together: a replay traces nothing to record"};
+  if (layer.ports && !layer.ports->empty())
+    return ConfigError{"--port (or select.ports) does not apply to --replay: ports were filtered "
+                       "when recording; record with --port instead"};
+  if (layer.exe_regex && !layer.exe_regex->empty())
+    return ConfigError{"--exe (or select.exe) does not apply to --replay: it needs /proc of the "
+                       "recorded processes; record with --exe instead"};
+  return CheckReplayFile(*layer.replay_file);
 }
 
 std::optional<ConfigError> ResolveOtlp(const ConfigLayer& layer, otlp::OtlpSettings* settings) {
@@ -93,6 +140,15 @@ std::optional<ConfigError> ResolveAgentConfig(const ConfigLayer& layer, AgentCon
   config->sdk_disabled = layer.sdk_disabled.value_or(defaults.sdk_disabled);
   config->service_name = layer.service_name.value_or(defaults.service_name);
   config->resource_attributes = layer.resource_attributes.value_or(defaults.resource_attributes);
+
+  config->record_max_mb = layer.record_max_mb.value_or(defaults.record_max_mb);
+  if (layer.replay_file) {
+    if (auto error = CheckReplay(layer)) return error;
+    config->replay_file = *layer.replay_file;
+  } else if (layer.record_file) {
+    if (auto error = CheckRecordFile(*layer.record_file)) return error;
+    config->record_file = *layer.record_file;
+  }
   return ResolveOtlp(layer, &config->otlp);
 }
 

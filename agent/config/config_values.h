@@ -22,6 +22,9 @@ inline constexpr char kPositiveIntegerExpected[] = "a positive integer";
 inline constexpr char kTelemetryAddressExpected[] =
     "HOST:PORT (e.g. 127.0.0.1:9400, 0.0.0.0:9400, [::1]:9400) or off";
 
+// --record-max-mb: up to 1 TiB.
+inline constexpr uint32_t kMaxRecordMb = 1u << 20;
+
 // Largest count or millisecond value any setting takes (about 24 days).
 inline constexpr uint64_t kMaxConfigInteger = 2147483647;
 

@@ -107,6 +107,18 @@ void ProcessRegistry::Forget(uint32_t pid) {
   entries_.erase(it);
 }
 
+void ProcessRegistry::Remember(uint32_t pid, std::shared_ptr<const Resource> resource) {
+  Forget(pid);
+  if (entries_.size() >= max_processes_) {
+    entries_.erase(lru_.front());
+    lru_.pop_front();
+  }
+  Entry entry;
+  entry.resource = std::move(resource);
+  entry.lru_position = lru_.insert(lru_.end(), pid);
+  entries_.emplace(pid, std::move(entry));
+}
+
 bool ProcessRegistry::ExecutableMatches(uint32_t pid, const std::regex& pattern) {
   Entry* e = Lookup(pid, {});
   if (e == nullptr) return false;

@@ -52,6 +52,10 @@ class ProcessRegistry {
 
   void Forget(uint32_t pid);
 
+  // Caches `resource` as pid's, final, without reading /proc (a replay of a
+  // recording knows the resources of processes that are long gone).
+  void Remember(uint32_t pid, std::shared_ptr<const Resource> resource);
+
   // For `--exe REGEX`: true when the pattern is found (std::regex_search) in
   // the executable's base name or in its full path, so "nginx" and
   // "^/usr/sbin/nginx$" both work. Falls back to comm when the exe link is

@@ -167,6 +167,38 @@ TEST(OtlpEncoder, ReusedRequestHoldsOnlyTheLatestBatch) {
   EXPECT_EQ(span.attributes_size(), 10);
 }
 
+// The encoder overwrites the previous batch's messages in place (no
+// reallocation per batch): nothing of the earlier batch may survive.
+TEST(OtlpEncoder, ReusedRequestEncodesExactlyAsAFreshOne) {
+  const auto a = MakeResource(1, "a"), b = MakeResource(2, "b"), c = MakeResource(3, "c");
+  Span traced = MakeHttpSpan(1, 1, a, "GET /x", kT0, 1000, 503);
+  traced.trace_state = "vendor=1";
+  traced.attributes.push_back({"extra.flag", true});
+  traced.attributes.push_back({"extra.ratio", 0.5});
+  std::vector<Span> first = {traced, MakeHttpSpan(2, 2, b, "GET /y"), MakeHttpSpan(3, 3, c, "GET /z"),
+                             MakeHttpSpan(4, 4, a, "GET /w")};
+  Span plain = MakeHttpSpan(5, 5, b, "POST /v", kT0, 10, 200);
+  plain.parent_span_id = {};
+  plain.status = StatusCode::kUnset;
+  plain.attributes.resize(3);
+  plain.attributes[0].value = int64_t{7};  // a string in the first batch's slot
+  std::vector<Span> second = {plain, MakeHttpSpan(6, 6, b, "GET /u")};
+
+  ExportTraceServiceRequest reused, fresh;
+  EncodeExportRequest(first, &reused);
+  EncodeExportRequest(second, &reused);
+  EncodeExportRequest(second, &fresh);
+  std::string reused_wire, fresh_wire;
+  ASSERT_TRUE(reused.SerializeToString(&reused_wire));
+  ASSERT_TRUE(fresh.SerializeToString(&fresh_wire));
+  EXPECT_EQ(BytesHex(reused_wire), BytesHex(fresh_wire));
+  EncodeExportRequest(first, &reused);  // and back to the larger batch
+  EncodeExportRequest(first, &fresh);
+  ASSERT_TRUE(reused.SerializeToString(&reused_wire));
+  ASSERT_TRUE(fresh.SerializeToString(&fresh_wire));
+  EXPECT_EQ(BytesHex(reused_wire), BytesHex(fresh_wire));
+}
+
 TEST(OtlpEncoder, EmptyBatchEncodesAnEmptyRequest) {
   EXPECT_EQ(RoundTrip({}).resource_spans_size(), 0);
 }
