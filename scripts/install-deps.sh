@@ -24,7 +24,7 @@ packages=(
   # unit tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # end-to-end tests, demo and bench: real servers and clients
-  nginx wrk apache2-utils curl iproute2 python3 default-jdk-headless golang-go
+  nginx wrk apache2-utils curl iproute2 python3 default-jdk-headless golang-go bpftrace
   # capsh (least-privilege runs), ps/pgrep, certificates for npm
   libcap2-bin procps ca-certificates openssl
 )
