@@ -4,7 +4,8 @@
  * Exit is where per-process state is dropped, so churn cannot fill the maps:
  * every thread's own entries (syscalls and TLS calls in progress, in-flight
  * server requests), and when the last thread goes, the process's connection
- * entries (sockets close without close(2) at exit), SSL bindings and verdict.
+ * entries (sockets close without close(2) at exit), SSL bindings, verdict,
+ * and for a Go process its field offsets and every goroutine's entries.
  * Userspace hears of exec (new binaries to probe, identities to re-read) and
  * of the exit of processes the programs had met (connections to finish). */
 #ifndef ZEROTRACE_PROCESS_LIFECYCLE_H
@@ -31,6 +32,9 @@ int tp_sched_process_exec(void *ctx)
 	__u8 *verdict = bpf_map_lookup_elem(&tgid_verdict, &tgid);
 	if (verdict && *verdict == ZT_TGID_IGNORE)
 		bpf_map_delete_elem(&tgid_verdict, &tgid);
+	/* Nor do Go field offsets: userspace adds them again if the new
+	 * program is Go too. */
+	bpf_map_delete_elem(&go_processes, &tgid);
 	send_process_event(ZT_EVENT_EXEC, tgid);
 	return 0;
 }
@@ -49,6 +53,33 @@ static long drop_ssl_of_tgid(void *map, struct ssl_key *key, __s32 *fd, __u32 *t
 	return 0;
 }
 
+/* Entries keyed by goroutine (go_runtime.h) or by thread of one process. */
+static long drop_owner_of_tgid(void *map, __u64 *key, void *value, __u32 *tgid)
+{
+	if (owner_tgid(*key) == *tgid)
+		bpf_map_delete_elem(map, key);
+	return 0;
+}
+
+static long drop_go_request_of_tgid(void *map, struct go_request_key *key, void *value,
+				    __u32 *tgid)
+{
+	if (key->tgid == *tgid)
+		bpf_map_delete_elem(map, key);
+	return 0;
+}
+
+/* A Go process's goroutines end without telling: their entries go with the
+ * process. */
+static __always_inline void drop_goroutines_of_tgid(__u32 tgid)
+{
+	bpf_for_each_map_elem(&thread_inflight, drop_owner_of_tgid, &tgid, 0);
+	bpf_for_each_map_elem(&go_tls_calls, drop_owner_of_tgid, &tgid, 0);
+	bpf_for_each_map_elem(&go_writer_parents, drop_owner_of_tgid, &tgid, 0);
+	bpf_for_each_map_elem(&go_request_parents, drop_go_request_of_tgid, &tgid, 0);
+	bpf_map_delete_elem(&go_processes, &tgid);
+}
+
 SEC("tracepoint/sched/sched_process_exit")
 int tp_sched_process_exit(void *ctx)
 {
@@ -65,6 +96,8 @@ int tp_sched_process_exit(void *ctx)
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0; /* other threads live on */
 	bpf_map_delete_elem(&tgid_verdict, &tgid);
+	if (bpf_map_lookup_elem(&go_processes, &tgid))
+		drop_goroutines_of_tgid(tgid);
 	struct tgid_state *state = bpf_map_lookup_elem(&tgid_states, &tgid);
 	if (!state)
 		return 0; /* never met: nothing to drop, nothing to tell */

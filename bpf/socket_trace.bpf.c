@@ -32,8 +32,8 @@ const volatile __u32 self_tgid = 0;
 const volatile __u8 filter_by_pid = 0;
 const volatile __u32 filter_port_count = 0;
 const volatile __u16 filter_ports[ZT_MAX_FILTER_PORTS] = {};
-/* Set when the OpenSSL probes are attached (tls_openssl.h): only then are TLS
- * sockets told apart from other traffic (ZT_PROTO_TLS). */
+/* Set when the TLS plaintext probes are attached (tls_openssl.h, go_tls.h):
+ * only then are TLS sockets told apart from other traffic (ZT_PROTO_TLS). */
 const volatile __u8 tls_probes = 0;
 
 __u64 next_generation = 1;
@@ -119,6 +119,7 @@ static __always_inline void count(__u32 which)
 		*v += 1;
 }
 
+#include "go_runtime.h"
 #include "trace_context.h"
 
 static __always_inline bool tgid_wanted(__u32 tgid)
@@ -492,6 +493,19 @@ static __always_inline void emit_data_event(struct conn_state *conn, struct even
 {
 	__u32 tgid = pid_tgid >> 32;
 	dir &= 1;
+	if (dir == ZT_DIR_INGRESS) {
+		if (conn->held) {
+			/* prepend_held_byte() put it in front of these bytes */
+			ret += 1;
+			enter_ns = conn->held_enter_ns;
+			has_seq = conn->held_has_seq;
+			tcp_seq = conn->held_seq;
+			conn->held = 0;
+		} else if (hold_background_byte(conn, pid_tgid, enter_ns, ev->data, ret, captured,
+						has_seq, tcp_seq)) {
+			return;
+		}
+	}
 	ev->hdr.type = ZT_EVENT_DATA;
 	ev->hdr.tid = (__u32)pid_tgid;
 	ev->hdr.conn.tgid = tgid;
@@ -556,13 +570,21 @@ static __always_inline int finish_io(long ret)
 
 	__u32 captured = 0;
 	if (args.kind == PENDING_BUF_PLAIN) {
-		captured = capture(ev, 0, args.buf, (__u64)ret);
-	} else if (args.kind == PENDING_BUF_IOV) {
-		captured = capture_iov(ev, args.buf, args.count, (__u64)ret);
-	} else if (args.kind == PENDING_BUF_MSGHDR) {
-		struct user_msghdr msg = {};
-		if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)args.buf) == 0)
-			captured = capture_iov(ev, (__u64)msg.msg_iov, msg.msg_iovlen, (__u64)ret);
+		__u32 start = prepend_held_byte(conn, ev->data, args.direction);
+		captured = capture(ev, start, args.buf, (__u64)ret);
+	} else {
+		/* A held byte (go_runtime.h) only goes in front of a plain read
+		 * (Go reads sockets with read(2)); scattered reads drop it. */
+		if (args.direction == ZT_DIR_INGRESS)
+			conn->held = 0;
+		if (args.kind == PENDING_BUF_IOV) {
+			captured = capture_iov(ev, args.buf, args.count, (__u64)ret);
+		} else if (args.kind == PENDING_BUF_MSGHDR) {
+			struct user_msghdr msg = {};
+			if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)args.buf) == 0)
+				captured = capture_iov(ev, (__u64)msg.msg_iov, msg.msg_iovlen,
+						       (__u64)ret);
+		}
 	}
 
 	if (conn->protocol == ZT_PROTO_UNKNOWN) {
@@ -615,6 +637,11 @@ ZT_ENTER(sendfile64, PENDING_BUF_NONE, ZT_SYS_SENDFILE, ZT_DIR_EGRESS, 0, 0)
 
 /* TLS plaintext from OpenSSL's SSL_read/SSL_write (uprobes). */
 #include "tls_openssl.h"
+
+/* Go programs: HTTP client requests followed from caller to writer, and
+ * crypto/tls plaintext (uprobes). */
+#include "go_http_client.h"
+#include "go_tls.h"
 
 /* Exec and exit: per-process state dropped, userspace told. */
 #include "process_lifecycle.h"

@@ -26,9 +26,29 @@ struct conn_state {
 	__u8 unknown_msgs;  /* messages seen before classification */
 	__u8 reader_count;  /* server: in-flight requests read by reader_tid */
 	__u8 plain_protocol; /* ZT_PROTO_TLS connections: what the plaintext carries */
-	__u8 _pad[3];
+	__u8 held;          /* held_byte is waiting for the next read (go_runtime.h) */
+	__u8 held_byte;
+	__u8 held_has_seq;  /* held_seq numbers held_byte */
 	__u64 sk;           /* struct sock *, for TCP sequence numbers */
-	__u64 reader_tid;   /* server: pid_tgid of the thread that read the oldest in-flight request */
+	__u64 reader_tid;   /* server: request_owner() (thread, or goroutine in Go) that read the
+			     * oldest in-flight request */
+	__u64 held_enter_ns; /* when the read that returned held_byte began */
+	__u32 held_seq;      /* TCP sequence number of held_byte */
+	__u32 _pad2;
+};
+
+/* Values of the go_processes map (go_runtime.h), one per process running a
+ * Go program the Go probes understand, written by userspace
+ * (probes/go_probes.cc): where the fields the kernel side reads are. Each is
+ * a byte offset from the start of the struct named, summed along embedded
+ * structs where the path has several steps. */
+struct go_process {
+	__u32 goid;              /* runtime.g → goid (int64) */
+	__u32 tls_conn_data;     /* crypto/tls.Conn → data word of its net.Conn interface */
+	__u32 tcp_conn_netfd;    /* net.TCPConn → *net.netFD (TCPConn.conn.fd) */
+	__u32 netfd_sysfd;       /* net.netFD → descriptor (netFD.pfd.Sysfd, an int) */
+	__u32 transport_request; /* net/http.transportRequest → its embedded *Request */
+	__u32 _pad;
 };
 
 /* Syscall arguments saved at entry for the exit handler. */

@@ -300,7 +300,8 @@ static __always_inline int tls_call_exit(struct pt_regs *ctx)
 	struct event_scratch *ev = bpf_map_lookup_elem(&scratch, &zero);
 	if (!ev)
 		return 0;
-	__u32 captured = capture(ev, 0, call.buf, bytes);
+	__u32 start = prepend_held_byte(conn, ev->data, call.direction);
+	__u32 captured = capture(ev, start, call.buf, bytes);
 	emit_tls_plaintext(conn, ev, pid_tgid, fd, call.enter_ns, bytes, captured, call.direction,
 			   &call.trace);
 	return 0;

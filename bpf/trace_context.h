@@ -7,6 +7,9 @@
  *   event loop with concurrent requests, pipelining) gives no parent: a
  *   wrong parent is worse than none. Event loops are single-threaded, so for
  *   them "one request on this thread" is "one request in the process".
+ *   In Go processes the goroutine takes the thread's place (go_runtime.h),
+ *   and a request made through Go's HTTP client takes what the goroutine
+ *   that asked for it was handling (go_http_client.h).
  *
  * - Across processes on this host: the client end records its request under
  *   the connection's addresses and the TCP sequence number of the request's
@@ -47,10 +50,12 @@ struct peer_span {
 	__u8 span_id[8];
 };
 
+/* LRU: a goroutine's entry is not dropped when it ends (nothing tells), and
+ * a thread's only at its exit. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
-	__type(key, __u64); /* pid_tgid */
+	__type(key, __u64); /* request_owner(): pid_tgid, or a goroutine key (go_runtime.h) */
 	__type(value, struct inflight_set);
 } thread_inflight SEC(".maps");
 
@@ -131,14 +136,14 @@ static __always_inline bool read_tcp_seq(__u64 sk, bool egress, __u32 *seq)
 	return true;
 }
 
-static __always_inline void inflight_add(__u64 pid_tgid, const struct zt_trace_context *ctx)
+static __always_inline void inflight_add(__u64 owner, const struct zt_trace_context *ctx)
 {
-	struct inflight_set *set = bpf_map_lookup_elem(&thread_inflight, &pid_tgid);
+	struct inflight_set *set = bpf_map_lookup_elem(&thread_inflight, &owner);
 	if (!set) {
 		struct inflight_set fresh = { .count = 1, .known = 1 };
 		__builtin_memcpy(fresh.trace_id, ctx->trace_id, 16);
 		__builtin_memcpy(fresh.span_id, ctx->span_id, 8);
-		bpf_map_update_elem(&thread_inflight, &pid_tgid, &fresh, BPF_ANY);
+		bpf_map_update_elem(&thread_inflight, &owner, &fresh, BPF_ANY);
 		return;
 	}
 	if (set->count == 0) {
@@ -151,22 +156,32 @@ static __always_inline void inflight_add(__u64 pid_tgid, const struct zt_trace_c
 	set->count += 1;
 }
 
-static __always_inline void inflight_remove(__u64 pid_tgid)
+static __always_inline void inflight_remove(__u64 owner)
 {
-	struct inflight_set *set = bpf_map_lookup_elem(&thread_inflight, &pid_tgid);
+	struct inflight_set *set = bpf_map_lookup_elem(&thread_inflight, &owner);
 	if (!set || set->count == 0)
 		return;
 	set->count -= 1;
 	set->known = 0;
 }
 
+static __always_inline bool take_go_client_parent(__u64 writer, struct zt_trace_context *ctx);
+
 /* A client request is about to be sent on `conn` by the current thread:
- * decide its span's context and publish it for the server end. */
+ * decide its span's context and publish it for the server end. In a Go
+ * process, what the goroutine that asked for the request found
+ * (go_http_client.h) comes first: Go's HTTP client writes requests from
+ * another goroutine. */
 static __always_inline void start_client_request(struct conn_state *conn, __u64 pid_tgid,
 						 bool has_seq, __u32 seq,
 						 struct zt_trace_context *ctx)
 {
-	struct inflight_set *set = bpf_map_lookup_elem(&thread_inflight, &pid_tgid);
+	__u64 owner = request_owner(pid_tgid);
+	if (owner != pid_tgid && owner != 0 && take_go_client_parent(owner, ctx)) {
+		new_span_id(ctx);
+		goto publish;
+	}
+	struct inflight_set *set = owner ? bpf_map_lookup_elem(&thread_inflight, &owner) : NULL;
 	if (set && set->count == 1 && set->known) {
 		__builtin_memcpy(ctx->trace_id, set->trace_id, 16);
 		__builtin_memcpy(ctx->parent_span_id, set->span_id, 8);
@@ -179,7 +194,8 @@ static __always_inline void start_client_request(struct conn_state *conn, __u64 
 		}
 	}
 	new_span_id(ctx);
-	if (!has_seq)
+publish:
+	if (!has_seq || !conn)
 		return;
 	struct seq_key key;
 	make_seq_key(&conn->endpoints, true, seq, &key);
@@ -190,7 +206,8 @@ static __always_inline void start_client_request(struct conn_state *conn, __u64 
 }
 
 /* The current thread has just read the start of a server request on
- * `conn`: decide its span's context and count it as in flight. */
+ * `conn`: decide its span's context and count it as in flight on the thread
+ * (in a Go process, the goroutine). */
 static __always_inline void start_server_request(struct conn_state *conn, __u64 pid_tgid,
 						 bool has_seq, __u32 seq,
 						 struct zt_trace_context *ctx)
@@ -212,9 +229,12 @@ static __always_inline void start_server_request(struct conn_state *conn, __u64 
 	}
 	new_span_id(ctx);
 
-	inflight_add(pid_tgid, ctx);
-	if (conn->reader_count == 0 || conn->reader_tid == pid_tgid) {
-		conn->reader_tid = pid_tgid;
+	__u64 owner = request_owner(pid_tgid);
+	if (!owner)
+		return; /* a Go goroutine that cannot be read: counted nowhere */
+	inflight_add(owner, ctx);
+	if (conn->reader_count == 0 || conn->reader_tid == owner) {
+		conn->reader_tid = owner;
 		conn->reader_count += 1;
 	}
 	/* A request read by another thread while one is in flight on this

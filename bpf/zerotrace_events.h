@@ -81,7 +81,8 @@ enum zt_link {
 	ZT_LINK_NONE = 0,      /* this event starts no request: no context */
 	ZT_LINK_ROOT = 1,      /* a new trace: no parent known */
 	ZT_LINK_THREAD = 2,    /* client request made by a thread handling exactly one server
-				* request: that request's span is the parent */
+				* request: that request's span is the parent (in Go programs:
+				* by the goroutine, or asked for by the goroutine, handling it) */
 	ZT_LINK_AMBIGUOUS = 3, /* the thread was handling several server requests (event loop,
 				* pipelining): left a root rather than guess */
 	ZT_LINK_PEER = 4,      /* server request whose client end is traced on this host:

@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "bpf/socket_trace_maps.h"
+#include "probes/go_probes.h"
 #include "socket_trace.skel.h"
 
 namespace zerotrace::probes {
@@ -58,6 +60,19 @@ std::unique_ptr<SocketTraceProbes> SocketTraceProbes::Start(const SocketTraceOpt
                          openssl_programs.call_exit, openssl_programs.set_fd, openssl_programs.free})
     bpf_program__set_autoload(p, options.tls);
   skel->rodata->tls_probes = options.tls ? 1 : 0;
+  GoPrograms go_programs{skel->progs.zt_go_tls_write_enter, skel->progs.zt_go_tls_read_enter,
+                         skel->progs.zt_go_tls_return, skel->progs.zt_go_round_trip,
+                         skel->progs.zt_go_request_write};
+  for (bpf_program* p : {go_programs.tls_write_enter, go_programs.tls_read_enter,
+                         go_programs.tls_return})
+    bpf_program__set_autoload(p, options.tls);
+  go_programs.multi_links = KernelHasUprobeMultiLinks();
+  if (go_programs.multi_links) {
+    for (bpf_program* p : {go_programs.tls_write_enter, go_programs.tls_read_enter,
+                           go_programs.tls_return, go_programs.round_trip,
+                           go_programs.request_write})
+      UseUprobeMultiLinks(p);
+  }
 
   if (int err = socket_trace__load(skel); err != 0) {
     // The capabilities were checked before (probes/privilege_check.h): an
@@ -84,7 +99,7 @@ std::unique_ptr<SocketTraceProbes> SocketTraceProbes::Start(const SocketTraceOpt
     if (!bpf_program__autoload(prog) ||
         std::strncmp(bpf_program__section_name(prog), "uprobe", 6) == 0 ||
         std::strncmp(bpf_program__section_name(prog), "uretprobe", 9) == 0)
-      continue;  // the OpenSSL probes go on files, below
+      continue;  // the OpenSSL and Go probes go on files, below
     bpf_link* link = bpf_program__attach(prog);
     if (!link) {
       int err = errno;
@@ -116,26 +131,66 @@ std::unique_ptr<SocketTraceProbes> SocketTraceProbes::Start(const SocketTraceOpt
     spdlog::info("TLS plaintext: OpenSSL probed in {} of {} files found",
                  probes->openssl_->files_probed(), probes->openssl_->attachments().size());
   }
+  probes->go_ = std::make_unique<GoProbes>(go_programs, bpf_map__fd(skel->maps.go_processes),
+                                           options.tls);
+  const auto go_scan_start = std::chrono::steady_clock::now();
+  probes->go_->AddRunningProcesses();
+  spdlog::debug("Go programs: running processes looked at in {} ms",
+                std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - go_scan_start)
+                    .count());
+  probes->ListGoExecutables(0);
+  spdlog::info("Go programs: {} executable(s) probed, {} running process(es) followed by goroutine",
+               probes->go_->executables_probed(), probes->go_->processes_registered());
   return probes;
 }
 
+void SocketTraceProbes::ListGoExecutables(size_t from) {
+  const auto& all = go_->executables();
+  for (size_t i = from; i < all.size(); ++i) {
+    for (const std::string& function : all[i].attached)
+      programs_.push_back({"uprobe:" + all[i].path + ":" + function, true});
+    if (!all[i].error.empty()) programs_.push_back({"uprobe:" + all[i].path, false});
+  }
+}
+
 size_t SocketTraceProbes::ProbeProgram(uint32_t pid) {
-  if (!openssl_) return 0;
+  size_t added = 0;
+  if (go_) {
+    const size_t before = go_->executables().size();
+    added += go_->AddProcess(pid);
+    ListGoExecutables(before);
+    if (added > 0) spdlog::info("Go probes on {} (pid {})", go_->executables().back().path, pid);
+  }
+  if (!openssl_) return added;
   const size_t before = openssl_->attachments().size();
-  const size_t added = openssl_->Add(OpenSslTargetsOfProcess(pid));
+  const size_t openssl_added = openssl_->Add(OpenSslTargetsOfProcess(pid));
   const auto& all = openssl_->attachments();
   for (size_t i = before; i < all.size(); ++i) {
     for (const std::string& function : all[i].attached)
       programs_.push_back({"uprobe:" + all[i].path + ":" + function, true});
     if (!all[i].error.empty()) programs_.push_back({"uprobe:" + all[i].path, false});
   }
-  if (added > 0) spdlog::info("TLS plaintext: OpenSSL probed in {} more file(s) (pid {})", added, pid);
-  return added;
+  if (openssl_added > 0)
+    spdlog::info("TLS plaintext: OpenSSL probed in {} more file(s) (pid {})", openssl_added, pid);
+  return added + openssl_added;
 }
 
 const std::vector<OpenSslAttachment>& SocketTraceProbes::openssl_attachments() const {
   static const std::vector<OpenSslAttachment> kNone;
   return openssl_ ? openssl_->attachments() : kNone;
+}
+
+SocketTraceProbes::SocketTraceProbes(socket_trace* skel) : skel_(skel) {}
+
+size_t SocketTraceProbes::attached_programs() const {
+  return links_.size() + (injection_ ? 2 : 0) + (openssl_ ? openssl_->links() : 0) +
+         (go_ ? go_->links() : 0);
+}
+
+const std::vector<GoExecutableReport>& SocketTraceProbes::go_executables() const {
+  static const std::vector<GoExecutableReport> kNone;
+  return go_ ? go_->executables() : kNone;
 }
 
 void SocketTraceProbes::LinkDestroyer::operator()(bpf_link* link) const {
@@ -145,6 +200,7 @@ void SocketTraceProbes::LinkDestroyer::operator()(bpf_link* link) const {
 SocketTraceProbes::~SocketTraceProbes() {
   injection_.reset();
   openssl_.reset();
+  go_.reset();
   links_.clear();  // detach before the programs go
   socket_trace__destroy(skel_);
 }

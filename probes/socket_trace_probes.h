@@ -17,6 +17,9 @@ struct bpf_link;
 
 namespace zerotrace::probes {
 
+class GoProbes;
+struct GoExecutableReport;
+
 struct SocketTraceOptions {
   uint32_t self_tgid = 0;           // never traced
   std::vector<uint32_t> pids;       // empty: every process
@@ -26,7 +29,8 @@ struct SocketTraceOptions {
   // kernel or host cannot, tracing goes on without it (one warning).
   bool inject_traceparent = false;
   // Capture TLS plaintext through uprobes on every OpenSSL found on the host
-  // (probes/openssl_libraries.h). Files that cannot be probed are skipped.
+  // (probes/openssl_libraries.h) and on crypto/tls in Go programs
+  // (probes/go_probes.h). Files that cannot be probed are skipped.
   bool tls = true;
 };
 
@@ -57,19 +61,21 @@ class SocketTraceProbes {
   SocketTraceProbes& operator=(const SocketTraceProbes&) = delete;
 
   int events_map_fd() const;
-  size_t attached_programs() const {
-    return links_.size() + (injection_ ? 2 : 0) + (openssl_ ? openssl_->links() : 0);
-  }
+  size_t attached_programs() const;
   // A program started after the agent: probes OpenSSL inside it (its
-  // executable, or a libssl it maps that no probe covers yet). Returns the
-  // number of files newly probed.
+  // executable, or a libssl it maps that no probe covers yet), and if it is
+  // a Go program, its executable (once per file) and its goroutines (every
+  // time). Returns the number of files newly probed.
   size_t ProbeProgram(uint32_t pid);
   // Where the OpenSSL probes went (empty when TLS capture is off).
   const std::vector<OpenSslAttachment>& openssl_attachments() const;
   bool injecting_traceparent() const { return injection_ != nullptr; }
+  // Where the Go probes went.
+  const std::vector<GoExecutableReport>& go_executables() const;
   // Every program Start() tried to attach: the syscall tracepoints (all
-  // attached, or Start() failed), and the injection pair when asked for
-  // (not attached if the host could not).
+  // attached, or Start() failed), the injection pair when asked for (not
+  // attached if the host could not), and the uprobes per file (OpenSSL, Go),
+  // ProbeProgram's included.
   const std::vector<ProgramAttachment>& programs() const { return programs_; }
   KernelCounters ReadCounters() const;
 
@@ -78,7 +84,7 @@ class SocketTraceProbes {
   void IgnoreProcess(uint32_t tgid, int32_t fd);
 
  private:
-  explicit SocketTraceProbes(socket_trace* skel) : skel_(skel) {}
+  explicit SocketTraceProbes(socket_trace* skel);
   struct LinkDestroyer {
     void operator()(bpf_link* link) const;
   };
@@ -86,7 +92,10 @@ class SocketTraceProbes {
   std::vector<std::unique_ptr<bpf_link, LinkDestroyer>> links_;
   std::unique_ptr<TraceparentInjection> injection_;
   std::unique_ptr<OpenSslProbes> openssl_;
+  std::unique_ptr<GoProbes> go_;
   std::vector<ProgramAttachment> programs_;
+  // Adds the metrics entries of Go executables reported since `from`.
+  void ListGoExecutables(size_t from);
 };
 
 }  // namespace zerotrace::probes

@@ -22,7 +22,7 @@ std::unique_ptr<ElfImage> ElfImage::Open(const std::string& path, std::string* e
     *error = path + ": " + std::strerror(errno);
     return nullptr;
   }
-  image->elf_ = elf_begin(image->fd_, ELF_C_READ_MMAP, nullptr);
+  image->elf_ = elf_begin(image->fd_, ELF_C_READ_MMAP_PRIVATE, nullptr);
   if (image->elf_ == nullptr || elf_kind(image->elf_) != ELF_K_ELF) {
     *error = path + ": not an ELF file";
     return nullptr;
