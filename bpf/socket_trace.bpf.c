@@ -182,8 +182,9 @@ static __always_inline void read_endpoints(struct sock *sk, struct zt_endpoints 
 		__builtin_memcpy(ep->local_addr, &saddr, 4);
 		__builtin_memcpy(ep->peer_addr, &daddr, 4);
 	} else {
-		BPF_CORE_READ_INTO(ep->local_addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(ep->peer_addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+		/* &array: the macro copies sizeof(*dst) bytes, all 16 only through a pointer to the array. */
+		BPF_CORE_READ_INTO(&ep->local_addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+		BPF_CORE_READ_INTO(&ep->peer_addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
 	}
 }
 

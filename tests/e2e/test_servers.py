@@ -107,7 +107,15 @@ class ServerSpansTest(E2ETestCase):
         self.assert_http_spans(server_spans, requests, 'SERVER', port=server.port)
         names = sorted(s['name'] for s in server_spans)
         self.assertEqual(names.count('GET /users/{id}'), 2, names)
-        self.assert_http_spans(from_pids(spans, result.pid), requests, 'CLIENT', port=server.port)
+        client_spans = from_pids(spans, result.pid)
+        self.assert_http_spans(client_spans, requests, 'CLIENT', port=server.port)
+        # Java listens on a dual-stack IPv6 socket: curl's IPv4 address arrives v4-mapped, and
+        # the two ends still join (same-host peer link, by address and TCP sequence number).
+        self.assertEqual({attr(s, 'client.address') for s in server_spans}, {'127.0.0.1'},
+                         describe(server_spans))
+        client_ids = {s['span_id'] for s in client_spans}
+        self.assertEqual([s['parent_span_id'] in client_ids for s in server_spans],
+                         [True] * len(server_spans), describe(spans))
 
     def test_server_span_of_200ms_handler_lasts_200_to_210ms(self):
         server = NodeServer(self, self.work)
