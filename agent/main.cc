@@ -247,6 +247,7 @@ int Run(const AgentConfig& config) {
   probe_options.pids = config.pids;
   probe_options.ports = config.ports;
   probe_options.ring_buffer_bytes = config.ring_buffer_mb << 20;
+  probe_options.wakeup_min_bytes = static_cast<uint64_t>(config.ring_buffer_wakeup_kb) << 10;
   probe_options.inject_traceparent = config.inject_traceparent;
   std::string error;
   auto probes = probes::SocketTraceProbes::Start(probe_options, &error);

@@ -4,12 +4,15 @@
  *
  * Only syscall tracepoints are used: this must work on kernels without
  * kprobes or fentry. Costs are kept on the side of the common case: a file
- * read, or a read on a socket already known not to be HTTP, costs one hash
- * lookup at entry and one at exit. */
+ * read, or a read on a socket already known not to be HTTP, costs one exit
+ * program and one hash lookup; a write, one lookup at entry and one at exit.
+ * Receiving syscalls have no entry program: their arguments are read at exit
+ * from the task's saved registers (bpf_task_pt_regs, Linux 5.15). */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
 
 #include "socket_trace_maps.h"
 
@@ -35,6 +38,11 @@ const volatile __u16 filter_ports[ZT_MAX_FILTER_PORTS] = {};
 /* Set when the TLS plaintext probes are attached (tls_openssl.h, go_tls.h):
  * only then are TLS sockets told apart from other traffic (ZT_PROTO_TLS). */
 const volatile __u8 tls_probes = 0;
+/* Batched wake-ups: the agent is woken once this many bytes of events wait
+ * (it also polls on a timer); 0 wakes it for every event. Waking costs the
+ * traced program an inter-processor interrupt, and the agent a context
+ * switch, per event otherwise. */
+const volatile __u64 wakeup_min_bytes = 0;
 
 __u64 next_generation = 1;
 
@@ -72,12 +80,25 @@ static __always_inline struct tgid_state *met_tgid(__u32 tgid)
 
 /* LRU: a thread that dies inside a blocking read never reaches its exit
  * tracepoint, and its entry must not stay forever. */
+/* What a client request's send decided at entry, for its exit. Task-local
+ * storage: cheaper than a hash keyed by thread (docs/performance.md) and
+ * freed with the thread, even one that dies inside the syscall. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct pending_io);
+} pending_sends SEC(".maps");
+
+/* The same, by thread, for the requests traceparent_injection.h edits: its
+ * sk_msg program cannot reach task storage. LRU: a thread that dies inside
+ * the syscall never reaches its exit. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64); /* pid_tgid */
 	__type(value, struct pending_io);
-} pending_ios SEC(".maps");
+} inject_pending SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -104,6 +125,19 @@ struct {
 	__type(key, __u32);
 	__type(value, struct event_scratch);
 } scratch SEC(".maps");
+
+/* Sends one event. With batched wake-ups, only the event that brings the
+ * waiting bytes to wakeup_min_bytes wakes the agent (or any `urgent` one). */
+static __always_inline long send_event(void *data, __u64 size, bool urgent)
+{
+	__u64 flags = 0;
+	if (wakeup_min_bytes) {
+		__u64 waiting = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+		bool crossing = waiting < wakeup_min_bytes && waiting + size >= wakeup_min_bytes;
+		flags = urgent || crossing ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	}
+	return bpf_ringbuf_output(&events, data, size, flags);
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -284,7 +318,7 @@ int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
 			.bytes_sent = conn->bytes[ZT_DIR_EGRESS],
 			.bytes_received = conn->bytes[ZT_DIR_INGRESS],
 		};
-		if (bpf_ringbuf_output(&events, &ev, sizeof(ev), 0) != 0)
+		if (send_event(&ev, sizeof(ev), false) != 0)
 			count(ZT_COUNTER_EVENTS_LOST);
 	}
 	bpf_map_delete_elem(&conns, &key);
@@ -337,10 +371,13 @@ static __always_inline bool user_bytes_start_request(__u64 first, __u64 len)
 	return http_message_start(head, sizeof(head)) == 1;
 }
 
-/* Entry of every data syscall: remember the arguments unless fd is already
- * known to be uninteresting. */
-static __always_inline int stash_io(__s32 fd, __u64 buf, __u64 count, __u8 kind, __u8 syscall,
-				    __u8 direction)
+/* Entry of a sending syscall. Only a client request needs it: its trace
+ * context must be published, and the TCP position of its first byte read,
+ * before the bytes can reach the server; both wait in pending_sends for
+ * the exit. Everything else is done at exit (finish_io), and receiving syscalls
+ * have no entry program at all: entry tracepoints cost more than exit ones
+ * (docs/performance.md). */
+static __always_inline int start_send(__s32 fd, __u64 buf, __u64 count, __u8 kind, __u8 syscall)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
@@ -348,40 +385,35 @@ static __always_inline int stash_io(__s32 fd, __u64 buf, __u64 count, __u8 kind,
 		return 0;
 	__u64 key = conn_key(tgid, fd);
 	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
-	if (conn && conn->protocol == ZT_PROTO_OTHER)
+	if (!conn || conn->protocol == ZT_PROTO_OTHER)
 		return 0;
-	if (conn && conn->protocol == ZT_PROTO_TLS) {
+	if (conn->protocol == ZT_PROTO_TLS) {
 		/* Ciphertext: never captured; it only tells which socket a TLS
 		 * library call in progress on this thread uses. */
-		note_tls_socket_io(conn, pid_tgid, fd, direction);
+		note_tls_socket_io(conn, pid_tgid, fd, ZT_DIR_EGRESS);
 		return 0;
 	}
+	if (conn->role != ZT_ROLE_CLIENT)
+		return 0;
 	struct pending_io io = {
 		.enter_ns = bpf_ktime_get_ns(),
-		.buf = buf,
-		.count = count,
 		.fd = fd,
 		.syscall = syscall,
-		.direction = direction,
-		.kind = kind,
 	};
-	/* Trace context needs the TCP position of this syscall's first byte,
-	 * which only entry can see; a client request gets its context here,
-	 * before its bytes can reach the server. Connections first seen
-	 * mid-stream (no entry yet) get none for their first message. */
-	if (conn) {
-		bool egress = direction == ZT_DIR_EGRESS;
-		if ((conn->role == ZT_ROLE_SERVER && !egress) || (conn->role == ZT_ROLE_CLIENT && egress))
-			io.has_seq = read_tcp_seq(conn->sk, egress, &io.tcp_seq);
-		__u64 first = 0, len = 0;
-		if (conn->role == ZT_ROLE_CLIENT && egress && first_user_buffer(buf, count, kind, &first, &len) &&
-		    user_bytes_start_request(first, len)) {
-			start_client_request(conn, pid_tgid, io.has_seq, io.tcp_seq, &io.trace);
-			if (inject_enabled && !request_has_traceparent(first, len))
-				io.inject = 1;
-		}
+	io.has_seq = read_tcp_seq(conn->sk, true, &io.tcp_seq);
+	__u64 first = 0, len = 0;
+	if (first_user_buffer(buf, count, kind, &first, &len) && user_bytes_start_request(first, len)) {
+		start_client_request(conn, pid_tgid, io.has_seq, io.tcp_seq, &io.trace);
+		if (inject_enabled && !request_has_traceparent(first, len))
+			io.inject = 1;
 	}
-	bpf_map_update_elem(&pending_ios, &pid_tgid, &io, BPF_ANY);
+	struct pending_io *slot = bpf_task_storage_get(&pending_sends, bpf_get_current_task_btf(), 0,
+						      BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!slot)
+		return 0;
+	*slot = io;
+	if (io.inject)
+		bpf_map_update_elem(&inject_pending, &pid_tgid, &io, BPF_ANY);
 	return 0;
 }
 
@@ -537,32 +569,110 @@ static __always_inline void emit_data_event(struct conn_state *conn, struct even
 	__u64 size = sizeof(ev->hdr) + (captured & (ZT_MAX_CAPTURE * 2 - 1));
 	if (size > sizeof(*ev))
 		return;
-	if (bpf_ringbuf_output(&events, ev, size, 0) != 0)
+	if (send_event(ev, size, false) != 0)
 		count(ZT_COUNTER_EVENTS_LOST);
 }
 
+/* A data syscall's arguments, read at its exit from the registers the
+ * kernel saved at entry (syscalls leave them as they were). */
+struct io_args {
+	__u64 buf;   /* buffer, iovec array, or user_msghdr, per kind */
+	__u64 count; /* length, or iovec count when kind is IOV */
+	__s32 fd;
+	__u8 kind;      /* enum pending_buf_kind */
+	__u8 syscall;   /* enum zt_syscall */
+	__u8 direction; /* enum zt_direction */
+	__u8 peek;      /* MSG_PEEK: the bytes stay queued */
+};
+
+#define MSG_PEEK 2
+
+/* The user registers saved at syscall entry. BTF-typed: fields are read
+ * with plain loads, no helper call. */
+static __always_inline struct pt_regs *saved_user_regs(void)
+{
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
+/* The rest of args, once fd has shown the syscall is worth it. */
+static __always_inline void saved_io_args(struct pt_regs *regs, struct io_args *a, __u8 kind,
+					  __u8 syscall, __u8 direction)
+{
+	a->buf = kind == PENDING_BUF_NONE ? 0 : PT_REGS_PARM2_SYSCALL(regs);
+	a->count = kind == PENDING_BUF_PLAIN || kind == PENDING_BUF_IOV ? PT_REGS_PARM3_SYSCALL(regs) : 0;
+	a->kind = kind;
+	a->syscall = syscall;
+	a->direction = direction;
+	__u64 flags = 0;
+	if (syscall == ZT_SYS_RECVFROM)
+		flags = PT_REGS_PARM4_SYSCALL(regs);
+	else if (syscall == ZT_SYS_RECVMSG)
+		flags = PT_REGS_PARM3_SYSCALL(regs);
+	a->peek = (flags & MSG_PEEK) != 0;
+}
+
+/* What start_send() left for this syscall, if anything. */
+static __always_inline bool take_pending_send(__u64 pid_tgid, const struct io_args *a,
+					      struct pending_io *out)
+{
+	struct pending_io *io = bpf_task_storage_get(&pending_sends, bpf_get_current_task_btf(), 0, 0);
+	if (!io || io->enter_ns == 0)
+		return false;
+	bool ours = io->fd == a->fd && io->syscall == a->syscall;
+	if (ours)
+		*out = *io;
+	io->enter_ns = 0;
+	if (!ours || !out->inject)
+		return ours;
+	/* Whether the sk_msg program added the traceparent it was asked for. */
+	struct pending_io *injection = bpf_map_lookup_elem(&inject_pending, &pid_tgid);
+	if (injection) {
+		out->trace.injected = injection->trace.injected;
+		bpf_map_delete_elem(&inject_pending, &pid_tgid);
+	}
+	return true;
+}
+
 /* Exit of every data syscall. */
-static __always_inline int finish_io(long ret)
+static __always_inline int finish_io(long ret, __u8 kind, __u8 syscall, __u8 direction)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct pending_io *io = bpf_map_lookup_elem(&pending_ios, &pid_tgid);
-	if (!io)
-		return 0;
-	struct pending_io args = *io;
-	bpf_map_delete_elem(&pending_ios, &pid_tgid);
-	if (ret <= 0)
-		return 0;
-
 	__u32 tgid = pid_tgid >> 32;
+	if (tgid == self_tgid)
+		return 0;
+	struct pt_regs *regs = saved_user_regs();
+	struct io_args args = { .fd = (__s32)PT_REGS_PARM1_SYSCALL(regs) };
 	__u64 key = conn_key(tgid, args.fd);
 	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
+	if (conn && conn->protocol == ZT_PROTO_OTHER)
+		return 0;
+	if (conn && conn->protocol == ZT_PROTO_TLS) {
+		if (direction == ZT_DIR_INGRESS) /* sends were noted at entry */
+			note_tls_socket_io(conn, pid_tgid, args.fd, direction);
+		return 0;
+	}
+	saved_io_args(regs, &args, kind, syscall, direction);
+	struct pending_io sent = {};
+	bool started = direction == ZT_DIR_EGRESS && conn && conn->role == ZT_ROLE_CLIENT &&
+		       take_pending_send(pid_tgid, &args, &sent);
+	if (ret <= 0)
+		return 0;
 	if (!conn) {
 		conn = track_conn(tgid, args.fd, ZT_ROLE_UNKNOWN);
-		if (!conn)
+		if (!conn || conn->protocol == ZT_PROTO_OTHER)
 			return 0;
 	}
-	if (conn->protocol == ZT_PROTO_OTHER)
-		return 0;
+	/* Where the bytes were in the TCP stream: for a server's read, what the
+	 * next read would start at, less what this one returned. */
+	bool has_seq = started && sent.has_seq;
+	__u32 tcp_seq = sent.tcp_seq;
+	if (direction == ZT_DIR_INGRESS && conn->role == ZT_ROLE_SERVER &&
+	    read_tcp_seq(conn->sk, false, &tcp_seq)) {
+		has_seq = true;
+		if (!args.peek)
+			tcp_seq -= (__u32)ret;
+	}
+	__u64 enter_ns = started ? sent.enter_ns : bpf_ktime_get_ns();
 
 	__u32 zero = 0;
 	struct event_scratch *ev = bpf_map_lookup_elem(&scratch, &zero);
@@ -606,35 +716,35 @@ static __always_inline int finish_io(long ret)
 	}
 	if (conn->protocol != ZT_PROTO_HTTP1)
 		return 0;
-	emit_data_event(conn, ev, pid_tgid, args.fd, args.enter_ns, (__u64)ret, captured,
-			args.direction, args.syscall, &args.trace, args.has_seq, args.tcp_seq);
+	emit_data_event(conn, ev, pid_tgid, args.fd, enter_ns, (__u64)ret, captured, args.direction,
+			args.syscall, &sent.trace, has_seq, tcp_seq);
 	return 0;
 }
 
-#define ZT_EXIT(name)                                                   \
+#define ZT_EXIT(name, kind, sys, dir)                                   \
 	SEC("tracepoint/syscalls/sys_exit_" #name)                      \
 	int tp_exit_##name(struct trace_event_raw_sys_exit *ctx)        \
 	{                                                               \
-		return finish_io(ctx->ret);                             \
+		return finish_io(ctx->ret, kind, sys, dir);             \
 	}
 
-#define ZT_ENTER(name, kind, sys, dir, buf_arg, count_arg)                              \
+#define ZT_SEND(name, kind, sys, buf_arg, count_arg)                                     \
 	SEC("tracepoint/syscalls/sys_enter_" #name)                                     \
 	int tp_enter_##name(struct trace_event_raw_sys_enter *ctx)                      \
 	{                                                                               \
-		return stash_io((__s32)ctx->args[0], buf_arg, count_arg, kind, sys, dir); \
+		return start_send((__s32)ctx->args[0], buf_arg, count_arg, kind, sys);  \
 	}                                                                               \
-	ZT_EXIT(name)
+	ZT_EXIT(name, kind, sys, ZT_DIR_EGRESS)
 
-ZT_ENTER(read, PENDING_BUF_PLAIN, ZT_SYS_READ, ZT_DIR_INGRESS, ctx->args[1], ctx->args[2])
-ZT_ENTER(write, PENDING_BUF_PLAIN, ZT_SYS_WRITE, ZT_DIR_EGRESS, ctx->args[1], ctx->args[2])
-ZT_ENTER(recvfrom, PENDING_BUF_PLAIN, ZT_SYS_RECVFROM, ZT_DIR_INGRESS, ctx->args[1], ctx->args[2])
-ZT_ENTER(sendto, PENDING_BUF_PLAIN, ZT_SYS_SENDTO, ZT_DIR_EGRESS, ctx->args[1], ctx->args[2])
-ZT_ENTER(readv, PENDING_BUF_IOV, ZT_SYS_READV, ZT_DIR_INGRESS, ctx->args[1], ctx->args[2])
-ZT_ENTER(writev, PENDING_BUF_IOV, ZT_SYS_WRITEV, ZT_DIR_EGRESS, ctx->args[1], ctx->args[2])
-ZT_ENTER(recvmsg, PENDING_BUF_MSGHDR, ZT_SYS_RECVMSG, ZT_DIR_INGRESS, ctx->args[1], 0)
-ZT_ENTER(sendmsg, PENDING_BUF_MSGHDR, ZT_SYS_SENDMSG, ZT_DIR_EGRESS, ctx->args[1], 0)
-ZT_ENTER(sendfile64, PENDING_BUF_NONE, ZT_SYS_SENDFILE, ZT_DIR_EGRESS, 0, 0)
+ZT_EXIT(read, PENDING_BUF_PLAIN, ZT_SYS_READ, ZT_DIR_INGRESS)
+ZT_EXIT(recvfrom, PENDING_BUF_PLAIN, ZT_SYS_RECVFROM, ZT_DIR_INGRESS)
+ZT_EXIT(readv, PENDING_BUF_IOV, ZT_SYS_READV, ZT_DIR_INGRESS)
+ZT_EXIT(recvmsg, PENDING_BUF_MSGHDR, ZT_SYS_RECVMSG, ZT_DIR_INGRESS)
+ZT_SEND(write, PENDING_BUF_PLAIN, ZT_SYS_WRITE, ctx->args[1], ctx->args[2])
+ZT_SEND(sendto, PENDING_BUF_PLAIN, ZT_SYS_SENDTO, ctx->args[1], ctx->args[2])
+ZT_SEND(writev, PENDING_BUF_IOV, ZT_SYS_WRITEV, ctx->args[1], ctx->args[2])
+ZT_SEND(sendmsg, PENDING_BUF_MSGHDR, ZT_SYS_SENDMSG, ctx->args[1], 0)
+ZT_SEND(sendfile64, PENDING_BUF_NONE, ZT_SYS_SENDFILE, 0, 0)
 
 /* TLS plaintext from OpenSSL's SSL_read/SSL_write (uprobes). */
 #include "tls_openssl.h"

@@ -51,19 +51,17 @@ struct go_process {
 	__u32 _pad;
 };
 
-/* Syscall arguments saved at entry for the exit handler. */
+/* What the entry of a client request's sending syscall decided, for its
+ * exit (and for the sk_msg program that may add a traceparent). */
 struct pending_io {
 	__u64 enter_ns;
-	__u64 buf;    /* buffer, iovec array, or user_msghdr, per kind */
-	__u64 count;  /* iovec count when kind is IOV */
 	__s32 fd;
-	__u8 syscall;   /* enum zt_syscall */
-	__u8 direction; /* enum zt_direction */
-	__u8 kind;      /* enum pending_buf_kind */
+	__u8 syscall;   /* enum zt_syscall, with fd: which syscall this is for */
 	__u8 has_seq;   /* tcp_seq is set */
-	__u32 tcp_seq;  /* sequence number of the first byte this syscall moves */
 	__u8 inject;    /* a client request without its own traceparent: sk_msg adds ours */
-	__u8 _pad[3];
+	__u8 _pad;
+	__u32 tcp_seq;  /* sequence number of the first byte this syscall sends */
+	__u32 _pad2;
 	struct zt_trace_context trace; /* client request started at entry */
 };
 

@@ -6,7 +6,7 @@
  *    once established, a marked socket joins the inject_socks sockhash.
  * 2. The write/send syscall tracepoints decide the client request's span
  *    ids at entry (trace_context.h) and, when the request carries no
- *    traceparent of its own, set pending_io.inject.
+ *    traceparent of its own, set pending_io.inject (inject_pending).
  * 3. sk_msg, run by the kernel on every message sent on a socket in the
  *    sockhash, in the sending thread: if that thread's pending syscall asks
  *    for it, it inserts "traceparent: 00-<trace>-<span>-01\r\n" after the
@@ -127,7 +127,7 @@ SEC("sk_msg")
 int zt_inject_traceparent(struct sk_msg_md *msg)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct pending_io *io = bpf_map_lookup_elem(&pending_ios, &pid_tgid);
+	struct pending_io *io = bpf_map_lookup_elem(&inject_pending, &pid_tgid);
 	if (!io || !io->inject)
 		return SK_PASS;
 	/* The pending syscall must be on this very socket. */

@@ -85,6 +85,13 @@ std::string PrepareBpfEnvironment(const PrivilegeNeeds& needs) {
            ": run 'mount -t tracefs tracefs /sys/kernel/tracing' as root, or mount the host's "
            "/sys/kernel/tracing into the container";
   }
+  // Receiving syscalls are seen at exit only, their arguments read from the
+  // task's saved registers (bpf/socket_trace.bpf.c), and sends keep state in
+  // task storage: both from Linux 5.15.
+  if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, nullptr) == 0 ||
+      libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, nullptr) == 0)
+    return "this kernel is too old: zerotrace needs Linux 5.15 or later (bpf_task_pt_regs and "
+           "task storage for tracepoint programs)";
   // Nothing is pinned yet, but later stages and users expect bpffs; a
   // failure here is not fatal.
   if (!EnsureMounted("/sys/fs/bpf", "bpf", BPF_FS_MAGIC))

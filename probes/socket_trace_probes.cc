@@ -43,7 +43,9 @@ std::unique_ptr<SocketTraceProbes> SocketTraceProbes::Start(const SocketTraceOpt
     spdlog::warn("only the first {} --port values are used", ZT_MAX_FILTER_PORTS);
   skel->rodata->filter_port_count = static_cast<uint32_t>(nports);
   for (size_t i = 0; i < nports; ++i) skel->rodata->filter_ports[i] = options.ports[i];
-  bpf_map__set_max_entries(skel->maps.events, RoundUpToPowerOfTwo(options.ring_buffer_bytes));
+  uint32_t ring_bytes = RoundUpToPowerOfTwo(options.ring_buffer_bytes);
+  bpf_map__set_max_entries(skel->maps.events, ring_bytes);
+  skel->rodata->wakeup_min_bytes = std::min<uint64_t>(options.wakeup_min_bytes, ring_bytes / 4);
   skel->rodata->inject_enabled = options.inject_traceparent ? 1 : 0;
   // Not even loaded unless asked for: kernels without sk_msg still trace.
   bpf_program__set_autoload(skel->progs.zt_sockops, options.inject_traceparent);

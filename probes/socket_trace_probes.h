@@ -25,6 +25,10 @@ struct SocketTraceOptions {
   std::vector<uint32_t> pids;       // empty: every process
   std::vector<uint16_t> ports;      // empty: every port
   uint32_t ring_buffer_bytes = 8u << 20;  // rounded up to a power of two
+  // Wake the reader once this many bytes wait (at most a quarter of the ring);
+  // 0: for every event. The reader must poll on a timer too
+  // (RingBufferReader::Poll does).
+  uint64_t wakeup_min_bytes = 256u << 10;
   // Add a traceparent to traced processes' outgoing HTTP/1.x requests. If the
   // kernel or host cannot, tracing goes on without it (one warning).
   bool inject_traceparent = false;

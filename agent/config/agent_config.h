@@ -51,6 +51,10 @@ struct AgentConfig {
   // by default: it edits the traced programs' traffic.
   bool inject_traceparent = false;
   uint32_t ring_buffer_mb = 8;
+  // The kernel wakes the agent once this much waits (the agent also polls
+  // every 100 ms); 0: for every event, as it costs traced programs an
+  // interrupt each (docs/performance.md).
+  uint32_t ring_buffer_wakeup_kb = 256;
   double stats_interval_s = 0;  // 0: only on exit
   TelemetryConfig telemetry;
 

@@ -31,6 +31,7 @@ struct FlagValues {
   std::vector<uint16_t> ports;
   bool verbose = false, keep_query_values = false, inject_traceparent = false;
   uint32_t ring_buffer_mb = 0;
+  uint32_t ring_buffer_wakeup_kb = 0;
   double stats_interval_s = 0;
 };
 
@@ -70,6 +71,10 @@ std::variant<CommandLine, int> ParseCommandLine(int argc, const char* const* arg
                               "default)");
   auto* ring_buffer = app.add_option("--ring-buffer-mb", flags.ring_buffer_mb, "kernel event ring buffer size")
                           ->check(CLI::Range(1, 1024));
+  auto* wakeup = app.add_option("--ring-buffer-wakeup-kb", flags.ring_buffer_wakeup_kb,
+                                "wake the agent once this many KiB of events wait, else every 100 ms "
+                                "(default 256; 0: for every event, which costs traced programs more)")
+                     ->check(CLI::Range(0, 1 << 20));
   auto* stats = app.add_option("--stats-interval", flags.stats_interval_s,
                                "print counters every N seconds (0: only on exit)")
                     ->check(CLI::NonNegativeNumber);
@@ -123,6 +128,7 @@ std::variant<CommandLine, int> ParseCommandLine(int argc, const char* const* arg
   if (keep_query->count() > 0) layer.keep_query_values = flags.keep_query_values;
   if (inject->count() > 0) layer.inject_traceparent = flags.inject_traceparent;
   if (ring_buffer->count() > 0) layer.ring_buffer_mb = flags.ring_buffer_mb;
+  if (wakeup->count() > 0) layer.ring_buffer_wakeup_kb = flags.ring_buffer_wakeup_kb;
   if (stats->count() > 0) layer.stats_interval_s = flags.stats_interval_s;
   if (telemetry_setting) {
     layer.telemetry_enabled = telemetry_setting->enabled;

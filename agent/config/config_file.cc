@@ -7,6 +7,7 @@
 //   verbose: false
 //   keep_query_values: false
 //   ring_buffer_mb: 8            # 1..1024
+//   ring_buffer_wakeup_kb: 256   # 0..1048576; 0 wakes the agent for every event
 //   record: /var/tmp/zt.rec      # also record raw kernel events (for --replay)
 //   record_max_mb: 1024          # 1..1048576; recording stops there, tracing goes on
 //   select: {pids: [1234], ports: [8080], exe: "nginx|python"}
@@ -134,7 +135,7 @@ void ReadTelemetry(const YamlValueReader& r, const YAML::Node& telemetry, Config
 void ReadTopLevel(const YamlValueReader& r, const YAML::Node& root, ConfigLayer* layer) {
   r.CheckKeys(root, "",
               {"output", "output_file", "stats_interval", "verbose", "keep_query_values",
-               "inject_traceparent", "ring_buffer_mb", "record", "record_max_mb",
+               "inject_traceparent", "ring_buffer_mb", "ring_buffer_wakeup_kb", "record", "record_max_mb",
                "select", "service_name", "resource_attributes", "sdk_disabled", "telemetry", "otlp"});
   if (auto v = r.Value(root, "output")) layer->output = r.Parsed(*v, "output", ParseOutputKind, kOutputExpected);
   if (auto v = r.Value(root, "output_file")) {
@@ -149,6 +150,8 @@ void ReadTopLevel(const YamlValueReader& r, const YAML::Node& root, ConfigLayer*
     layer->inject_traceparent = r.Bool(*v, "inject_traceparent");
   if (auto v = r.Value(root, "ring_buffer_mb"))
     layer->ring_buffer_mb = r.Unsigned(*v, "ring_buffer_mb", 1, 1024);
+  if (auto v = r.Value(root, "ring_buffer_wakeup_kb"))
+    layer->ring_buffer_wakeup_kb = r.Unsigned(*v, "ring_buffer_wakeup_kb", 0, 1 << 20);
   if (auto v = r.Value(root, "record")) {
     std::string path = r.String(*v, "record");
     if (!path.empty()) layer->record_file = std::move(path);

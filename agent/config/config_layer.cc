@@ -35,6 +35,7 @@ void Overlay(const ConfigLayer& higher, ConfigLayer* base) {
   Take(higher.keep_query_values, &base->keep_query_values);
   Take(higher.inject_traceparent, &base->inject_traceparent);
   Take(higher.ring_buffer_mb, &base->ring_buffer_mb);
+  Take(higher.ring_buffer_wakeup_kb, &base->ring_buffer_wakeup_kb);
   Take(higher.stats_interval_s, &base->stats_interval_s);
   Take(higher.telemetry_enabled, &base->telemetry_enabled);
   Take(higher.telemetry_address, &base->telemetry_address);

@@ -42,6 +42,7 @@ struct ConfigLayer {
   std::optional<bool> keep_query_values;
   std::optional<bool> inject_traceparent;
   std::optional<uint32_t> ring_buffer_mb;
+  std::optional<uint32_t> ring_buffer_wakeup_kb;
   std::optional<double> stats_interval_s;
   std::optional<bool> telemetry_enabled;
   std::optional<ListenAddress> telemetry_address;

@@ -132,6 +132,7 @@ std::optional<ConfigError> ResolveAgentConfig(const ConfigLayer& layer, AgentCon
   config->keep_query_values = layer.keep_query_values.value_or(defaults.keep_query_values);
   config->inject_traceparent = layer.inject_traceparent.value_or(defaults.inject_traceparent);
   config->ring_buffer_mb = layer.ring_buffer_mb.value_or(defaults.ring_buffer_mb);
+  config->ring_buffer_wakeup_kb = layer.ring_buffer_wakeup_kb.value_or(defaults.ring_buffer_wakeup_kb);
   config->stats_interval_s = layer.stats_interval_s.value_or(defaults.stats_interval_s);
   config->telemetry.enabled = layer.telemetry_enabled.value_or(defaults.telemetry.enabled);
   config->telemetry.address = layer.telemetry_address.value_or(defaults.telemetry.address);

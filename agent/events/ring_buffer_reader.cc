@@ -27,6 +27,9 @@ int RingBufferReader::OnRecord(void* ctx, void* data, size_t size) {
 int RingBufferReader::Poll(int timeout_ms) {
   int n = ring_buffer__poll(rb_, timeout_ms);
   if (n == -EINTR) return -1;
+  // With batched wake-ups the kernel may not have woken us for what waits:
+  // a timeout is when that is taken.
+  if (n == 0) n = ring_buffer__consume(rb_);
   return n < 0 ? 0 : n;
 }
 

@@ -20,7 +20,8 @@ class RingBufferReader {
   RingBufferReader(const RingBufferReader&) = delete;
   RingBufferReader& operator=(const RingBufferReader&) = delete;
 
-  // Waits up to `timeout_ms` for records and delivers all that are ready.
+  // Waits up to `timeout_ms` for a wake-up, then delivers all records that
+  // are ready, woken for or not.
   // Returns the number delivered, or -1 when interrupted by a signal.
   int Poll(int timeout_ms);
 

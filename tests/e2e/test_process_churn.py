@@ -21,7 +21,7 @@ PER_PROCESS_MAPS = {
     'tgid_states': int,                             # tgid
     'tgid_verdict': int,                            # tgid
     'ssl_fds': lambda key: int(key['tgid']),        # {tgid, ssl}
-    'pending_ios': lambda key: int(key) >> 32,      # pid_tgid
+    'inject_pending': lambda key: int(key) >> 32,   # pid_tgid
     'thread_inflight': lambda key: int(key) >> 32,  # pid_tgid
 }
 
