@@ -87,7 +87,6 @@ int tp_sched_process_exit(void *ctx)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
 	bpf_map_delete_elem(&inject_pending, &pid_tgid);
-	bpf_map_delete_elem(&pending_connects, &pid_tgid);
 	bpf_map_delete_elem(&thread_inflight, &pid_tgid);
 	bpf_map_delete_elem(&tls_calls, &pid_tgid);
 	bpf_map_delete_elem(&tls_feeds, &pid_tgid);

@@ -101,13 +101,6 @@ struct {
 } inject_pending SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64); /* pid_tgid */
-	__type(value, __s32); /* fd */
-} pending_connects SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u32); /* tgid */
@@ -269,39 +262,28 @@ int tp_exit_accept4(struct trace_event_raw_sys_exit *ctx) { return on_accept_exi
 
 /* --------------------------------------------------------------- connect */
 
-SEC("tracepoint/syscalls/sys_enter_connect")
-int tp_enter_connect(struct trace_event_raw_sys_enter *ctx)
-{
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	if ((pid_tgid >> 32) == self_tgid)
-		return 0;
-	__s32 fd = (__s32)ctx->args[0];
-	bpf_map_update_elem(&pending_connects, &pid_tgid, &fd, BPF_ANY);
-	return 0;
-}
+static __always_inline struct pt_regs *saved_user_regs(void);
 
+/* Exit only: the socket is the first argument, still in the saved registers. */
 SEC("tracepoint/syscalls/sys_exit_connect")
 int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__s32 *fd = bpf_map_lookup_elem(&pending_connects, &pid_tgid);
-	if (!fd)
+	if ((pid_tgid >> 32) == self_tgid)
 		return 0;
-	__s32 sock_fd = *fd;
-	bpf_map_delete_elem(&pending_connects, &pid_tgid);
 	if (ctx->ret == 0 || ctx->ret == -EINPROGRESS)
-		track_conn(pid_tgid >> 32, sock_fd, ZT_ROLE_CLIENT);
+		track_conn(pid_tgid >> 32, (__s32)PT_REGS_PARM1_SYSCALL(saved_user_regs()), ZT_ROLE_CLIENT);
 	return 0;
 }
 
 /* ----------------------------------------------------------------- close */
 
-SEC("tracepoint/syscalls/sys_enter_close")
-int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
+/* At entry (from zt_sys_enter): after it, the number may already name
+ * another file. */
+static __always_inline int on_close_enter(__s32 fd)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
-	__s32 fd = (__s32)ctx->args[0];
 	__u64 key = conn_key(tgid, fd);
 	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
 	if (!conn)
@@ -728,23 +710,49 @@ static __always_inline int finish_io(long ret, __u8 kind, __u8 syscall, __u8 dir
 		return finish_io(ctx->ret, kind, sys, dir);             \
 	}
 
-#define ZT_SEND(name, kind, sys, buf_arg, count_arg)                                     \
-	SEC("tracepoint/syscalls/sys_enter_" #name)                                     \
-	int tp_enter_##name(struct trace_event_raw_sys_enter *ctx)                      \
-	{                                                                               \
-		return start_send((__s32)ctx->args[0], buf_arg, count_arg, kind, sys);  \
-	}                                                                               \
-	ZT_EXIT(name, kind, sys, ZT_DIR_EGRESS)
-
 ZT_EXIT(read, PENDING_BUF_PLAIN, ZT_SYS_READ, ZT_DIR_INGRESS)
 ZT_EXIT(recvfrom, PENDING_BUF_PLAIN, ZT_SYS_RECVFROM, ZT_DIR_INGRESS)
 ZT_EXIT(readv, PENDING_BUF_IOV, ZT_SYS_READV, ZT_DIR_INGRESS)
 ZT_EXIT(recvmsg, PENDING_BUF_MSGHDR, ZT_SYS_RECVMSG, ZT_DIR_INGRESS)
-ZT_SEND(write, PENDING_BUF_PLAIN, ZT_SYS_WRITE, ctx->args[1], ctx->args[2])
-ZT_SEND(sendto, PENDING_BUF_PLAIN, ZT_SYS_SENDTO, ctx->args[1], ctx->args[2])
-ZT_SEND(writev, PENDING_BUF_IOV, ZT_SYS_WRITEV, ctx->args[1], ctx->args[2])
-ZT_SEND(sendmsg, PENDING_BUF_MSGHDR, ZT_SYS_SENDMSG, ctx->args[1], 0)
-ZT_SEND(sendfile64, PENDING_BUF_NONE, ZT_SYS_SENDFILE, 0, 0)
+ZT_EXIT(write, PENDING_BUF_PLAIN, ZT_SYS_WRITE, ZT_DIR_EGRESS)
+ZT_EXIT(sendto, PENDING_BUF_PLAIN, ZT_SYS_SENDTO, ZT_DIR_EGRESS)
+ZT_EXIT(writev, PENDING_BUF_IOV, ZT_SYS_WRITEV, ZT_DIR_EGRESS)
+ZT_EXIT(sendmsg, PENDING_BUF_MSGHDR, ZT_SYS_SENDMSG, ZT_DIR_EGRESS)
+ZT_EXIT(sendfile64, PENDING_BUF_NONE, ZT_SYS_SENDFILE, ZT_DIR_EGRESS)
+
+/* The entries that are needed (sends, close) come through one program on
+ * every syscall's entry, a BTF-typed raw tracepoint: on this kernel a
+ * per-syscall entry tracepoint costs several times a per-syscall exit one,
+ * more than this program costs the syscalls it lets pass
+ * (docs/performance.md). x86_64 numbers: 32-bit processes' syscalls never
+ * reach the per-syscall exit tracepoints, so whatever they leave here is
+ * never taken. */
+#define NR_WRITE 1
+#define NR_CLOSE 3
+#define NR_WRITEV 20
+#define NR_SENDFILE 40
+#define NR_SENDTO 44
+#define NR_SENDMSG 46
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(zt_sys_enter, struct pt_regs *regs, long id)
+{
+	switch (id) {
+	case NR_WRITE:
+		return start_send((__s32)regs->di, regs->si, regs->dx, PENDING_BUF_PLAIN, ZT_SYS_WRITE);
+	case NR_SENDTO:
+		return start_send((__s32)regs->di, regs->si, regs->dx, PENDING_BUF_PLAIN, ZT_SYS_SENDTO);
+	case NR_WRITEV:
+		return start_send((__s32)regs->di, regs->si, regs->dx, PENDING_BUF_IOV, ZT_SYS_WRITEV);
+	case NR_SENDMSG:
+		return start_send((__s32)regs->di, regs->si, 0, PENDING_BUF_MSGHDR, ZT_SYS_SENDMSG);
+	case NR_SENDFILE:
+		return start_send((__s32)regs->di, 0, 0, PENDING_BUF_NONE, ZT_SYS_SENDFILE);
+	case NR_CLOSE:
+		return on_close_enter((__s32)regs->di);
+	}
+	return 0;
+}
 
 /* TLS plaintext from OpenSSL's SSL_read/SSL_write (uprobes). */
 #include "tls_openssl.h"
