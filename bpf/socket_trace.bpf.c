@@ -278,12 +278,13 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 
 /* ----------------------------------------------------------------- close */
 
-/* At entry (from zt_sys_enter): after it, the number may already name
- * another file. */
-static __always_inline int on_close_enter(__s32 fd)
+/* At entry: after it, the number may already name another file. */
+SEC("tracepoint/syscalls/sys_enter_close")
+int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
+	__s32 fd = (__s32)ctx->args[0];
 	__u64 key = conn_key(tgid, fd);
 	struct conn_state *conn = bpf_map_lookup_elem(&conns, &key);
 	if (!conn)
@@ -720,39 +721,22 @@ ZT_EXIT(writev, PENDING_BUF_IOV, ZT_SYS_WRITEV, ZT_DIR_EGRESS)
 ZT_EXIT(sendmsg, PENDING_BUF_MSGHDR, ZT_SYS_SENDMSG, ZT_DIR_EGRESS)
 ZT_EXIT(sendfile64, PENDING_BUF_NONE, ZT_SYS_SENDFILE, ZT_DIR_EGRESS)
 
-/* The entries that are needed (sends, close) come through one program on
- * every syscall's entry, a BTF-typed raw tracepoint: on this kernel a
- * per-syscall entry tracepoint costs several times a per-syscall exit one,
- * more than this program costs the syscalls it lets pass
- * (docs/performance.md). x86_64 numbers: 32-bit processes' syscalls never
- * reach the per-syscall exit tracepoints, so whatever they leave here is
- * never taken. */
-#define NR_WRITE 1
-#define NR_CLOSE 3
-#define NR_WRITEV 20
-#define NR_SENDFILE 40
-#define NR_SENDTO 44
-#define NR_SENDMSG 46
-
-SEC("tp_btf/sys_enter")
-int BPF_PROG(zt_sys_enter, struct pt_regs *regs, long id)
-{
-	switch (id) {
-	case NR_WRITE:
-		return start_send((__s32)regs->di, regs->si, regs->dx, PENDING_BUF_PLAIN, ZT_SYS_WRITE);
-	case NR_SENDTO:
-		return start_send((__s32)regs->di, regs->si, regs->dx, PENDING_BUF_PLAIN, ZT_SYS_SENDTO);
-	case NR_WRITEV:
-		return start_send((__s32)regs->di, regs->si, regs->dx, PENDING_BUF_IOV, ZT_SYS_WRITEV);
-	case NR_SENDMSG:
-		return start_send((__s32)regs->di, regs->si, 0, PENDING_BUF_MSGHDR, ZT_SYS_SENDMSG);
-	case NR_SENDFILE:
-		return start_send((__s32)regs->di, 0, 0, PENDING_BUF_NONE, ZT_SYS_SENDFILE);
-	case NR_CLOSE:
-		return on_close_enter((__s32)regs->di);
+/* Sends also need their entry, for client requests (start_send). Entries
+ * on per-syscall tracepoints, not one BTF raw tracepoint on every syscall's
+ * entry: that costs the syscalls it lets pass more than these cost the ones
+ * they hook (docs/performance.md). */
+#define ZT_SEND(name, kind, sys, buf_arg, count_arg)                                     \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                                     \
+	int tp_enter_##name(struct trace_event_raw_sys_enter *ctx)                      \
+	{                                                                               \
+		return start_send((__s32)ctx->args[0], buf_arg, count_arg, kind, sys);  \
 	}
-	return 0;
-}
+
+ZT_SEND(write, PENDING_BUF_PLAIN, ZT_SYS_WRITE, ctx->args[1], ctx->args[2])
+ZT_SEND(sendto, PENDING_BUF_PLAIN, ZT_SYS_SENDTO, ctx->args[1], ctx->args[2])
+ZT_SEND(writev, PENDING_BUF_IOV, ZT_SYS_WRITEV, ctx->args[1], ctx->args[2])
+ZT_SEND(sendmsg, PENDING_BUF_MSGHDR, ZT_SYS_SENDMSG, ctx->args[1], 0)
+ZT_SEND(sendfile64, PENDING_BUF_NONE, ZT_SYS_SENDFILE, 0, 0)
 
 /* TLS plaintext from OpenSSL's SSL_read/SSL_write (uprobes). */
 #include "tls_openssl.h"

@@ -2,8 +2,8 @@
 # Kernel-side cost of tracing, one command: what each attach choice adds to a syscall on this
 # kernel, measured without scheduling noise. One thread plays both ends of a loopback HTTP
 # exchange (tests/bench/kernel/http_pingpong.cc: send, recv, send, recv per exchange, each
-# exchange one CLIENT and one SERVER span), then reads /dev/zero (a file: hooked, ignored) and
-# calls getppid (not hooked), pinned to CPU 0 with the tracer on CPU 1. States alternate within
+# exchange one CLIENT and one SERVER span), then reads /dev/zero and writes /dev/null (files:
+# hooked, ignored) and calls getppid (not hooked), pinned to CPU 0 with the tracer on CPU 1. States alternate within
 # each round; figures are medians over the rounds of ns added to the untraced run of the same
 # round. Prints figures, asserts nothing; docs/performance.md says how to read them.
 #
@@ -121,10 +121,10 @@ runs = collections.defaultdict(dict)  # round -> state -> {metric: ns}
 for line in open(f'{results}/runs.txt'):
     f = line.split()
     runs[f[0]][f[1]] = {k: float(v) for k, v in zip(f[2::2], f[3::2])}
-metrics = ['exchange_ns', 'file_read_ns', 'other_syscall_ns']
+metrics = ['exchange_ns', 'file_read_ns', 'file_write_ns', 'other_syscall_ns']
 states = list(next(iter(runs.values())).keys())
-print('\n| state | ns per exchange | added per exchange | added per file read | added per other syscall |')
-print('| --- | ---: | ---: | ---: | ---: |')
+print('\n| state | ns per exchange | added per exchange | added per file read | added per file write | added per other syscall |')
+print('| --- | ---: | ---: | ---: | ---: | ---: |')
 for state in states:
     med = lambda m: statistics.median(r[state][m] for r in runs.values())
     added = lambda m: statistics.median(r[state][m] - r['untraced'][m] for r in runs.values())

@@ -1,12 +1,12 @@
 // The kernel-side cost of tracing, without scheduling noise: one thread plays both ends of a
 // loopback TCP connection and exchanges HTTP/1.1 requests and responses with itself (send,
 // recv, send, recv per exchange), so every exchange crosses four traced syscalls and makes one
-// CLIENT and one SERVER span. Also times reads of /dev/zero, a syscall the tracer hooks but
-// must ignore (a file, not a socket), and getppid(2), a syscall it does not hook at all. Prints
-// ns per exchange, per file read and per other syscall; run it pinned to one CPU (taskset) with
-// the tracer elsewhere, untraced and traced, and compare.
+// CLIENT and one SERVER span. Also times reads of /dev/zero and writes to /dev/null, syscalls
+// the tracer hooks but must ignore (files, not sockets), and getppid(2), a syscall it does not
+// hook at all. Prints ns per exchange, per file read, per file write and per other syscall; run
+// it pinned to one CPU (taskset) with the tracer elsewhere, untraced and traced, and compare.
 //
-//   http_pingpong [exchanges] [file_reads]   (as many getppid calls as file reads)
+//   http_pingpong [exchanges] [file_reads]   (as many file writes and getppid calls)
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -98,12 +98,19 @@ int main(int argc, char** argv) {
   for (long i = 0; i < file_reads; i++)
     if (read(zero, buf, 64) != 64) Fail("read /dev/zero");
   auto read_done = std::chrono::steady_clock::now();
+  int null = open("/dev/null", O_WRONLY);
+  if (null < 0) Fail("open /dev/null");
+  for (long i = 0; i < file_reads; i++)
+    if (write(null, buf, 64) != 64) Fail("write /dev/null");
+  auto write_done = std::chrono::steady_clock::now();
   for (long i = 0; i < file_reads; i++) syscall(SYS_getppid);  // not through glibc's wrapper
   auto other_done = std::chrono::steady_clock::now();
 
-  std::printf("exchange_ns %.1f\nfile_read_ns %.1f\nother_syscall_ns %.1f\n",
+  std::printf("exchange_ns %.1f\nfile_read_ns %.1f\nfile_write_ns %.1f\nother_syscall_ns %.1f\n",
               NanosPer(exchanged - start, exchanges), NanosPer(read_done - exchanged, file_reads),
-              NanosPer(other_done - read_done, file_reads));
+              NanosPer(write_done - read_done, file_reads),
+              NanosPer(other_done - write_done, file_reads));
+  close(null);
   close(zero);
   close(client);
   close(server);
