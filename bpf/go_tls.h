@@ -111,29 +111,8 @@ int zt_go_tls_return(struct pt_regs *ctx)
 		count(ZT_COUNTER_TLS_NO_FD);
 		return 0;
 	}
-	__u64 ck = conn_key(tgid, fd);
-	struct conn_state *conn = bpf_map_lookup_elem(&conns, &ck);
-	if (!conn) {
-		conn = track_conn(tgid, fd, ZT_ROLE_UNKNOWN);
-		if (!conn)
-			return 0;
-	}
-	/* Not a TCP socket, one filtered out, or one carrying plain HTTP. */
-	if (conn->protocol == ZT_PROTO_OTHER || conn->protocol == ZT_PROTO_HTTP1)
-		return 0;
-	if (conn->protocol == ZT_PROTO_UNKNOWN) {
-		conn->protocol = ZT_PROTO_TLS;
-		count(ZT_COUNTER_TLS_CONNS);
-	}
-
-	__u32 zero = 0;
-	struct event_scratch *ev = bpf_map_lookup_elem(&scratch, &zero);
-	if (!ev)
-		return 0;
-	__u32 start = prepend_held_byte(conn, ev->data, call.direction);
-	__u32 captured = capture(ev, start, call.buf, (__u64)n);
-	emit_tls_plaintext(conn, ev, bpf_get_current_pid_tgid(), fd, call.enter_ns, (__u64)n,
-			   captured, call.direction, &call.trace);
+	emit_tls_call_plaintext(bpf_get_current_pid_tgid(), fd, call.buf, (__u64)n, call.enter_ns,
+				call.direction, &call.trace);
 	return 0;
 }
 

@@ -119,15 +119,18 @@ struct {
 	__type(value, struct event_scratch);
 } scratch SEC(".maps");
 
-/* Sends one event. With batched wake-ups, only the event that brings the
- * waiting bytes to wakeup_min_bytes wakes the agent (or any `urgent` one). */
+/* Sends one event. With batched wake-ups, the agent is woken by an event
+ * that takes the waiting bytes past a multiple of wakeup_min_bytes (CPUs
+ * racing may all miss one multiple; the next comes soon), by any event once
+ * half the ring is waiting, and by `urgent` ones. */
 static __always_inline long send_event(void *data, __u64 size, bool urgent)
 {
 	__u64 flags = 0;
 	if (wakeup_min_bytes) {
 		__u64 waiting = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-		bool crossing = waiting < wakeup_min_bytes && waiting + size >= wakeup_min_bytes;
-		flags = urgent || crossing ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+		bool crossing = waiting / wakeup_min_bytes != (waiting + size) / wakeup_min_bytes;
+		bool filling = waiting >= bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 2;
+		flags = urgent || crossing || filling ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 	}
 	return bpf_ringbuf_output(&events, data, size, flags);
 }

@@ -122,6 +122,37 @@ static __always_inline void emit_tls_plaintext(struct conn_state *conn, struct e
 			trace, false, 0);
 }
 
+/* Sends a finished call's plaintext (`bytes` at `buf`; OpenSSL or Go) as fd's,
+ * tracking the socket if new and marking it ZT_PROTO_TLS if unclassified.
+ * Nothing for a socket that is not TCP, filtered out, or plain HTTP. */
+static __always_inline void emit_tls_call_plaintext(__u64 pid_tgid, __s32 fd, __u64 buf,
+						    __u64 bytes, __u64 enter_ns, __u8 direction,
+						    const struct zt_trace_context *trace)
+{
+	__u32 tgid = pid_tgid >> 32;
+	__u64 ck = conn_key(tgid, fd);
+	struct conn_state *conn = bpf_map_lookup_elem(&conns, &ck);
+	if (!conn) {
+		conn = track_conn(tgid, fd, ZT_ROLE_UNKNOWN);
+		if (!conn)
+			return;
+	}
+	if (conn->protocol == ZT_PROTO_OTHER || conn->protocol == ZT_PROTO_HTTP1)
+		return;
+	if (conn->protocol == ZT_PROTO_UNKNOWN) {
+		conn->protocol = ZT_PROTO_TLS;
+		count(ZT_COUNTER_TLS_CONNS);
+	}
+
+	__u32 zero = 0;
+	struct event_scratch *ev = bpf_map_lookup_elem(&scratch, &zero);
+	if (!ev)
+		return;
+	__u32 start = prepend_held_byte(conn, ev->data, direction);
+	__u32 captured = capture(ev, start, buf, bytes);
+	emit_tls_plaintext(conn, ev, pid_tgid, fd, enter_ns, bytes, captured, direction, trace);
+}
+
 /* Remembers which socket an SSL object uses (marking its process, so the
  * binding is dropped when it exits). */
 static __always_inline void bind_ssl(struct ssl_key *key, __s32 fd)
@@ -281,29 +312,8 @@ static __always_inline int tls_call_exit(struct pt_regs *ctx)
 		defer_write(&call, pid_tgid, bytes);
 		return 0;
 	}
-	__u64 ck = conn_key(tgid, fd);
-	struct conn_state *conn = bpf_map_lookup_elem(&conns, &ck);
-	if (!conn) {
-		conn = track_conn(tgid, fd, ZT_ROLE_UNKNOWN);
-		if (!conn)
-			return 0;
-	}
-	/* Not a TCP socket, or one filtered out. */
-	if (conn->protocol == ZT_PROTO_OTHER || conn->protocol == ZT_PROTO_HTTP1)
-		return 0;
-	if (conn->protocol == ZT_PROTO_UNKNOWN) {
-		conn->protocol = ZT_PROTO_TLS;
-		count(ZT_COUNTER_TLS_CONNS);
-	}
-
-	__u32 zero = 0;
-	struct event_scratch *ev = bpf_map_lookup_elem(&scratch, &zero);
-	if (!ev)
-		return 0;
-	__u32 start = prepend_held_byte(conn, ev->data, call.direction);
-	__u32 captured = capture(ev, start, call.buf, bytes);
-	emit_tls_plaintext(conn, ev, pid_tgid, fd, call.enter_ns, bytes, captured, call.direction,
-			   &call.trace);
+	emit_tls_call_plaintext(pid_tgid, fd, call.buf, bytes, call.enter_ns, call.direction,
+				&call.trace);
 	return 0;
 }
 

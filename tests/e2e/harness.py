@@ -642,6 +642,18 @@ def describe(spans, limit=30):
     return f'{len(spans)} spans:\n' + '\n'.join(rows)
 
 
+def assert_https_spans(case, spans, expected, kind, port):
+    """Fails case unless spans match expected [(path, status)] one to one, in any order, and
+    each is a GET of that kind ('SERVER' or 'CLIENT') with url.scheme https and server.port."""
+    got = sorted((attr(s, 'url.path'), attr(s, 'http.response.status_code')) for s in spans)
+    case.assertEqual(got, sorted(expected), describe(spans))
+    for s in spans:
+        case.assertEqual(s['kind'], kind, describe([s]))
+        case.assertEqual(attr(s, 'http.request.method'), 'GET', describe([s]))
+        case.assertEqual(attr(s, 'url.scheme'), 'https', describe([s]))
+        case.assertEqual(int(attr(s, 'server.port', -1)), port, describe([s]))
+
+
 # ---- the agent's exit counters and memory ----
 
 # "spans 40 (exported 37, dropped 2, failed 0, rejected 1; export retries 3)": more may follow.

@@ -11,9 +11,9 @@ import os
 import subprocess
 import time
 
-from harness import (SERVERS_DIR, E2ETestCase, Server, attr, curl, curl_many, describe,
-                     free_port, from_pids, make_self_signed_cert, of_kind, require_tool,
-                     skip_or_fail, tail)
+from harness import (SERVERS_DIR, E2ETestCase, Server, assert_https_spans, attr, curl, curl_many,
+                     describe, free_port, from_pids, make_self_signed_cert, of_kind,
+                     require_tool, skip_or_fail, tail)
 
 GO_PROGRAMS = os.path.join(SERVERS_DIR, 'go')
 # The go command's build cache, shared by every run: the first build of a net/http program
@@ -96,16 +96,6 @@ class GoTlsTest(E2ETestCase):
         super().setUp()
         self.cert, self.key = make_self_signed_cert(self.work, self)
 
-    def assert_https_spans(self, spans, expected, kind, port):
-        """expected: [(path, status)] in any order; spans must match one to one, all https."""
-        got = sorted((attr(s, 'url.path'), attr(s, 'http.response.status_code')) for s in spans)
-        self.assertEqual(got, sorted(expected), describe(spans))
-        for s in spans:
-            self.assertEqual(s['kind'], kind, describe([s]))
-            self.assertEqual(attr(s, 'http.request.method'), 'GET', describe([s]))
-            self.assertEqual(attr(s, 'url.scheme'), 'https', describe([s]))
-            self.assertEqual(int(attr(s, 'server.port', -1)), port, describe([s]))
-
     def test_go_https_server_with_curl_and_go_client(self):
         server = GoServer(self, self.work, go_build(self, self.work, 'server'),
                           tls=(self.cert, self.key))
@@ -118,11 +108,11 @@ class GoTlsTest(E2ETestCase):
         self.assertEqual(client.get([server.url(p) for p, _ in go_requests]), [200, 503, 404])
         spans = agent.spans()
 
-        self.assert_https_spans(from_pids(spans, server.pids), curl_requests + go_requests,
-                                'SERVER', server.port)
-        self.assert_https_spans(from_pids(spans, result.pid), curl_requests, 'CLIENT',
-                                server.port)
-        self.assert_https_spans(from_pids(spans, client.pid), go_requests, 'CLIENT', server.port)
+        assert_https_spans(self, from_pids(spans, server.pids), curl_requests + go_requests,
+                           'SERVER', server.port)
+        assert_https_spans(self, from_pids(spans, result.pid), curl_requests, 'CLIENT',
+                           server.port)
+        assert_https_spans(self, from_pids(spans, client.pid), go_requests, 'CLIENT', server.port)
 
     def test_go_https_server_started_after_the_agent_is_traced_within_a_second(self):
         binary = go_build(self, self.work, 'server')
@@ -138,8 +128,8 @@ class GoTlsTest(E2ETestCase):
 
         self.assertIn(f'(pid {server.pid})', agent.stderr(),
                       'the agent did not say it probed the new Go program')
-        self.assert_https_spans(from_pids(spans, server.pids), requests, 'SERVER', port)
-        self.assert_https_spans(from_pids(spans, result.pid), requests, 'CLIENT', port)
+        assert_https_spans(self, from_pids(spans, server.pids), requests, 'SERVER', port)
+        assert_https_spans(self, from_pids(spans, result.pid), requests, 'CLIENT', port)
 
     def test_stripped_go_binary_gives_tls_spans(self):
         binary = go_build(self, self.work, 'server', stripped=True)
@@ -157,8 +147,8 @@ class GoTlsTest(E2ETestCase):
         self.assertEqual(len(described), 1, tail(agent.stderr_path))
         self.assertIn('symbols: no (Go function table), DWARF: no', described[0])
         self.assertIn('field offsets: built-in table', described[0])
-        self.assert_https_spans(from_pids(spans, server.pids), requests, 'SERVER', server.port)
-        self.assert_https_spans(from_pids(spans, result.pid), requests, 'CLIENT', server.port)
+        assert_https_spans(self, from_pids(spans, server.pids), requests, 'SERVER', server.port)
+        assert_https_spans(self, from_pids(spans, result.pid), requests, 'CLIENT', server.port)
 
 
 def _build_info_version(data):

@@ -8,8 +8,8 @@ ciphertext of the same connection (or a plaintext message lost) fails it."""
 import os
 import subprocess
 
-from harness import (PYTHON, SERVERS_DIR, E2ETestCase, NginxServer, Server, attr, curl,
-                     describe, free_port, from_pids, make_self_signed_cert, require_tool)
+from harness import (PYTHON, SERVERS_DIR, E2ETestCase, NginxServer, Server, assert_https_spans,
+                     curl, free_port, from_pids, make_self_signed_cert, require_tool)
 
 
 class PythonHttpsServer(Server):
@@ -73,16 +73,6 @@ class TlsSpansTest(E2ETestCase):
         super().setUp()
         self.cert, self.key = make_self_signed_cert(self.work, self)
 
-    def assert_https_spans(self, spans, expected, kind, port):
-        """expected: [(path, status)] in any order; spans must match one to one, all https."""
-        got = sorted((attr(s, 'url.path'), attr(s, 'http.response.status_code')) for s in spans)
-        self.assertEqual(got, sorted(expected), describe(spans))
-        for s in spans:
-            self.assertEqual(s['kind'], kind, describe([s]))
-            self.assertEqual(attr(s, 'http.request.method'), 'GET', describe([s]))
-            self.assertEqual(attr(s, 'url.scheme'), 'https', describe([s]))
-            self.assertEqual(int(attr(s, 'server.port', -1)), port, describe([s]))
-
     def test_python_https_server_with_curl_and_urllib_clients(self):
         server = PythonHttpsServer(self, self.work, self.cert, self.key)
         agent = self.start_agent(args=['--port', str(server.port)])
@@ -95,12 +85,12 @@ class TlsSpansTest(E2ETestCase):
         self.assertEqual([int(line.split()[0]) for line in out.splitlines()], [200, 404])
         spans = agent.spans()
 
-        self.assert_https_spans(from_pids(spans, server.pids), curl_requests + urllib_requests,
-                                'SERVER', server.port)
-        self.assert_https_spans(from_pids(spans, result.pid), curl_requests, 'CLIENT',
-                                server.port)
-        self.assert_https_spans(from_pids(spans, urllib_pid), urllib_requests, 'CLIENT',
-                                server.port)
+        assert_https_spans(self, from_pids(spans, server.pids), curl_requests + urllib_requests,
+                           'SERVER', server.port)
+        assert_https_spans(self, from_pids(spans, result.pid), curl_requests, 'CLIENT',
+                           server.port)
+        assert_https_spans(self, from_pids(spans, urllib_pid), urllib_requests, 'CLIENT',
+                           server.port)
 
     def test_nginx_https_static_file(self):
         server = NginxServer(self, self.work, tls=(self.cert, self.key))
@@ -110,9 +100,9 @@ class TlsSpansTest(E2ETestCase):
         self.assertEqual(result.codes, [200, 404, 200])
         spans = agent.spans()
 
-        self.assert_https_spans(from_pids(spans, server.refresh_pids()), requests, 'SERVER',
-                                server.port)
-        self.assert_https_spans(from_pids(spans, result.pid), requests, 'CLIENT', server.port)
+        assert_https_spans(self, from_pids(spans, server.refresh_pids()), requests, 'SERVER',
+                           server.port)
+        assert_https_spans(self, from_pids(spans, result.pid), requests, 'CLIENT', server.port)
 
     def test_node_https_server_with_curl_and_node_clients(self):
         server = NodeHttpsServer(self, self.work, self.cert, self.key)
@@ -126,9 +116,9 @@ class TlsSpansTest(E2ETestCase):
         self.assertEqual([int(line.split()[0]) for line in out.splitlines()], [200, 200])
         spans = agent.spans()
 
-        self.assert_https_spans(from_pids(spans, server.pids), curl_requests + node_requests,
-                                'SERVER', server.port)
-        self.assert_https_spans(from_pids(spans, result.pid), curl_requests, 'CLIENT',
-                                server.port)
-        self.assert_https_spans(from_pids(spans, node_pid), node_requests, 'CLIENT',
-                                server.port)
+        assert_https_spans(self, from_pids(spans, server.pids), curl_requests + node_requests,
+                           'SERVER', server.port)
+        assert_https_spans(self, from_pids(spans, result.pid), curl_requests, 'CLIENT',
+                           server.port)
+        assert_https_spans(self, from_pids(spans, node_pid), node_requests, 'CLIENT',
+                           server.port)
