@@ -4,6 +4,7 @@
 
 #include "agent/events/event_decoder.h"
 #include "agent/selection/self_traffic.h"
+#include "agent/span/span_pool.h"
 
 namespace zerotrace {
 
@@ -52,7 +53,9 @@ void Pipeline::OnExchange(HttpExchange&& exchange) {
   }
   if (sdk_processes_.ReportsOwnSpans(exchange.connection.key.tgid)) return;
   ++stats_.spans;
-  Span span = builder_.Build(exchange, processes_.ResourceFor(exchange.connection.key.tgid));
+  SpanPool* pool = sink_.span_pool();
+  Span span = pool ? pool->Take() : Span{};
+  builder_.BuildInto(exchange, processes_.ResourceFor(exchange.connection.key.tgid), span);
   linker_.Apply(exchange, span);
   sink_.Consume(std::move(span));
 }

@@ -6,6 +6,8 @@
 
 namespace zerotrace {
 
+class SpanPool;
+
 class SpanSink {
  public:
   virtual ~SpanSink() = default;
@@ -16,6 +18,9 @@ class SpanSink {
   // Export or print everything still held, waiting at most until the
   // sink's own timeout. Called once at shutdown.
   virtual void Shutdown() {}
+  // Where the sink hands spans back once done with them, for the pipeline
+  // to build the next ones into; null if it keeps or frees them itself.
+  virtual SpanPool* span_pool() { return nullptr; }
 };
 
 }  // namespace zerotrace

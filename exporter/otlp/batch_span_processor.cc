@@ -10,7 +10,8 @@ BatchSpanProcessor::BatchSpanProcessor(std::unique_ptr<SpanBatchExporter> export
                                        BatchOptions options, std::shared_ptr<ExporterStats> stats)
     : options_(Normalized(options)),
       stats_(stats ? std::move(stats) : std::make_shared<ExporterStats>()),
-      exporter_(std::move(exporter)) {
+      exporter_(std::move(exporter)),
+      pool_(2 * options_.max_export_batch_size) {
   batch_.reserve(options_.max_export_batch_size);
   thread_ = std::thread([this] { Run(); });
 }
@@ -73,7 +74,7 @@ void BatchSpanProcessor::ExportBatch(std::chrono::milliseconds timeout) {
   stats_->failed.fetch_add(failed, std::memory_order_relaxed);
   stats_->rejected.fetch_add(rejected, std::memory_order_relaxed);
   stats_->retries.fetch_add(result.retries, std::memory_order_relaxed);
-  batch_.clear();
+  pool_.Return(batch_);
 }
 
 void BatchSpanProcessor::Run() {

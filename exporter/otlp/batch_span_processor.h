@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "agent/span/span_pool.h"
 #include "exporter/exporter_stats.h"
 #include "exporter/otlp/batch_options.h"
 #include "exporter/otlp/span_batch_exporter.h"
@@ -37,6 +38,8 @@ class BatchSpanProcessor final : public SpanSink {
   // Exports everything queued, in batches, within options.export_timeout
   // overall; what is left after that is counted as dropped. Idempotent.
   void Shutdown() override;
+  // Exported batches come back here (up to two batches' worth).
+  SpanPool* span_pool() override { return &pool_; }
 
   const ExporterStats& stats() const { return *stats_; }
   // Spans waiting to be exported (not counting a batch being sent now), for
@@ -62,6 +65,7 @@ class BatchSpanProcessor final : public SpanSink {
   Clock::time_point shutdown_deadline_{};  // guarded by mu_, set with stopping_
   WarningThrottle drop_warnings_;          // guarded by mu_
 
+  SpanPool pool_;
   std::vector<Span> batch_;  // exporter thread only
   std::thread thread_;       // last: starts once everything above exists
 };
