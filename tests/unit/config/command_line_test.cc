@@ -11,7 +11,7 @@ using testing::Parse;
 
 TEST(CommandLine, EveryFlag) {
   auto outcome = Parse({"-o", "json", "-p", "10", "--pid", "20", "--port", "8080", "--port", "443", "--exe",
-                        "nginx$", "-v", "--keep-query-values", "--ring-buffer-mb", "32", "--stats-interval",
+                        "nginx$", "-v", "--keep-query-values", "--ring-buffer-mb", "32", "--ring-buffer-wakeup-kb", "0", "--stats-interval",
                         "1.5", "--otlp-protocol", "http/json", "--otlp-compression", "gzip", "--service-name",
                         "api"});
   ASSERT_FALSE(outcome.exit_code) << outcome.error_output;
@@ -23,6 +23,7 @@ TEST(CommandLine, EveryFlag) {
   EXPECT_TRUE(c.verbose);
   EXPECT_TRUE(c.keep_query_values);
   EXPECT_EQ(c.ring_buffer_mb, 32u);
+  EXPECT_EQ(c.ring_buffer_wakeup_kb, 0u);  // not the default (256): given
   EXPECT_DOUBLE_EQ(c.stats_interval_s, 1.5);
   EXPECT_EQ(c.otlp.protocol, otlp::OtlpProtocol::kHttpJson);
   EXPECT_EQ(c.otlp.compression, otlp::OtlpCompression::kGzip);
@@ -60,6 +61,7 @@ TEST(CommandLineErrors, BadValues) {
   ExpectConfigError(Parse({"--port", "0"}), {"--port"});
   ExpectConfigError(Parse({"--port", "65536"}), {"--port"});
   ExpectConfigError(Parse({"--ring-buffer-mb", "2000"}), {"--ring-buffer-mb"});
+  ExpectConfigError(Parse({"--ring-buffer-wakeup-kb", "-1"}), {"--ring-buffer-wakeup-kb"});
   ExpectConfigError(Parse({"--stats-interval", "-1"}), {"--stats-interval"});
   ExpectConfigError(Parse({"-o", "xml"}), {"xml"});
   ExpectConfigError(Parse({"--otlp-protocol", "thrift"}), {"thrift"});

@@ -21,6 +21,7 @@ stats_interval: 2.5
 verbose: true
 keep_query_values: true
 ring_buffer_mb: 16
+ring_buffer_wakeup_kb: 64
 select:
   pids: [1234, 5678]
   ports: [8080, 443]
@@ -54,6 +55,7 @@ otlp:
   EXPECT_TRUE(c.verbose);
   EXPECT_TRUE(c.keep_query_values);
   EXPECT_EQ(c.ring_buffer_mb, 16u);
+  EXPECT_EQ(c.ring_buffer_wakeup_kb, 64u);
   EXPECT_EQ(c.pids, (std::vector<uint32_t>{1234, 5678}));
   EXPECT_EQ(c.ports, (std::vector<uint16_t>{8080, 443}));
   EXPECT_EQ(c.exe_regex, "nginx|python");
@@ -140,6 +142,8 @@ TEST(ConfigFileErrors, WrongTypesNameKeyAndLine) {
 TEST(ConfigFileErrors, ValuesOutOfRangeOrUnknown) {
   TempFile ring("ring_buffer_mb: 4096\n");
   ExpectConfigError(Parse({"--config", ring.path()}), {":1:", "ring_buffer_mb", "1 to 1024"});
+  TempFile wakeup("ring_buffer_wakeup_kb: 99999999\n");
+  ExpectConfigError(Parse({"--config", wakeup.path()}), {":1:", "ring_buffer_wakeup_kb"});
   TempFile port("select:\n  ports: [80, 70000]\n");
   ExpectConfigError(Parse({"--config", port.path()}), {":2:", "select.ports", "\"70000\""});
   TempFile batch("otlp:\n  batch:\n    max_export_batch_size: 0\n");
