@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Runs the end-to-end tests: /usr/bin/python3 tests/e2e/run.py [-k PATTERN]... [-v]
+"""Runs the end-to-end tests: /usr/bin/python3 tests/e2e/run.py [-k PATTERN]... [-q]
 
 Ends with one line 'e2e: N passed, N failed, N skipped'. Exit 0 only when nothing failed;
 under CI=true a skipped test is a failure too.
