@@ -13,14 +13,12 @@ import os
 import pwd
 import re
 import shutil
-import signal
 import subprocess
-import time
 import unittest
 import urllib.request
 
-from harness import (AGENT, PYTHON, SERVERS_DIR, E2ETestCase, Server, curl, describe, free_port,
-                     from_pids, of_kind, attr, read_json_lines, skip_or_fail, stop_process, tail)
+from harness import (AGENT, PYTHON, SERVERS_DIR, Agent, E2ETestCase, Server, curl, describe, free_port,
+                     from_pids, of_kind, attr, skip_or_fail)
 
 # What plain tracing needs (CAP_SYS_ADMIN would stand in for the first two).
 MINIMAL = ('cap_bpf', 'cap_perfmon', 'cap_sys_ptrace', 'cap_dac_read_search')
@@ -32,7 +30,6 @@ CAP_NUMBERS = {'cap_dac_override': 1, 'cap_dac_read_search': 2, 'cap_net_admin':
                'cap_sys_ptrace': 19, 'cap_sys_admin': 21, 'cap_perfmon': 38, 'cap_bpf': 39}
 ALL_NAMES = [name.upper() for name in CAP_NUMBERS]
 
-READY_LINE = 'zerotrace is tracing'
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
@@ -64,8 +61,9 @@ def capped_command(caps, argv):
     return cmd + ['--', '-c', 'exec "$0" "$@"'] + list(argv)
 
 
-class CappedAgent:
-    """The agent under capsh as nobody, writing JSON lines into a directory nobody owns."""
+class CappedAgent(Agent):
+    """The agent under capsh as nobody, writing JSON lines into a directory nobody owns.
+    Stopping, spans and stderr as harness.Agent."""
 
     def __init__(self, case, out_dir, caps, args=(), wait_ready=True, timeout=30.0):
         self.case = case
@@ -74,25 +72,14 @@ class CappedAgent:
         argv = [AGENT, '--output', 'json', '--output-file', self.spans_path] + list(args)
         self.cmd = capped_command(caps, argv)
         self._stderr = open(self.stderr_path, 'w')
-        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL, stderr=self._stderr,
+        self._stdout = open(os.devnull, 'w')
+        self.proc = subprocess.Popen(self.cmd, stdout=self._stdout, stderr=self._stderr,
                                      stdin=subprocess.DEVNULL)
         self.pid = self.proc.pid
         self.returncode = None
         case.addCleanup(self._cleanup)
         if wait_ready:
             self._wait_ready(timeout)
-
-    def _wait_ready(self, timeout):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if READY_LINE in tail(self.stderr_path, 200):
-                return
-            if self.proc.poll() is not None:
-                raise AssertionError(f'agent exited with {self.proc.returncode} before tracing; '
-                                     f'command: {" ".join(self.cmd)}\nstderr:\n{self.stderr()}')
-            time.sleep(0.05)
-        raise AssertionError(f'agent did not print "{READY_LINE}" within {timeout:.0f} s;\n'
-                             f'stderr:\n{self.stderr()}')
 
     def wait_exit(self, timeout=30):
         try:
@@ -101,29 +88,8 @@ class CappedAgent:
             self.case.fail(f'agent still running after {timeout} s; stderr:\n{self.stderr()}')
         finally:
             self._stderr.close()
+            self._stdout.close()
         return self.returncode
-
-    def stop(self):
-        """SIGINT after in-flight events drained; the agent flushes and must exit 0."""
-        if self.returncode is None:
-            time.sleep(0.5)
-            self.returncode = stop_process(self.proc, signal.SIGINT, timeout=20)
-            self._stderr.close()
-        self.case.assertEqual(self.returncode, 0, f'agent exit code; stderr:\n{self.stderr()}')
-
-    def spans(self):
-        self.stop()
-        if not os.path.exists(self.spans_path):
-            self.case.fail(f'agent wrote no {self.spans_path}; stderr:\n{self.stderr()}')
-        return read_json_lines(self.spans_path)
-
-    def stderr(self):
-        return tail(self.stderr_path, 10_000)
-
-    def _cleanup(self):
-        if self.returncode is None:
-            stop_process(self.proc, signal.SIGINT, timeout=20)
-            self._stderr.close()
 
 
 class LeastPrivilegeTest(E2ETestCase):
