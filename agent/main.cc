@@ -23,7 +23,7 @@
 #include "agent/kubernetes/kubernetes_metadata.h"
 #include "agent/pipeline.h"
 #include "agent/process/process_registry.h"
-#include "agent/span/clock_offset.h"
+#include "agent/model/clock_offset.h"
 #include "agent/span/span_builder.h"
 #include "agent/telemetry/agent_snapshot.h"
 #include "agent/telemetry/telemetry_server.h"

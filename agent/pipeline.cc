@@ -3,8 +3,8 @@
 #include <variant>
 
 #include "agent/events/event_decoder.h"
-#include "agent/selection/self_traffic.h"
-#include "agent/span/span_pool.h"
+#include "agent/model/self_traffic.h"
+#include "agent/model/span_pool.h"
 
 namespace zerotrace {
 

@@ -15,7 +15,7 @@
 #include "agent/process/process_registry.h"
 #include "agent/selection/process_selector.h"
 #include "agent/span/span_builder.h"
-#include "exporter/span_sink.h"
+#include "agent/model/span_sink.h"
 
 namespace zerotrace {
 

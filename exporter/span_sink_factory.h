@@ -10,7 +10,7 @@
 #include "exporter/console/console_sink.h"
 #include "exporter/exporter_stats.h"
 #include "exporter/otlp/otlp_settings.h"
-#include "exporter/span_sink.h"
+#include "agent/model/span_sink.h"
 
 namespace zerotrace {
 

@@ -17,7 +17,7 @@
 #include <unordered_set>
 
 #include "agent/events/recording_writer.h"
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace {
 

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "agent/events/resource_codec.h"
-#include "agent/span/clock_offset.h"
+#include "agent/model/clock_offset.h"
 
 namespace zerotrace {
 namespace {

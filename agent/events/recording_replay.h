@@ -12,7 +12,7 @@
 #include <string>
 
 #include "agent/events/recording_reader.h"
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace {
 

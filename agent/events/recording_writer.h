@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "agent/events/event_recording.h"
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace {
 

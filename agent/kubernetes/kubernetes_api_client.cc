@@ -4,7 +4,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "agent/selection/self_traffic.h"
+#include "agent/model/self_traffic.h"
 
 #ifndef ZEROTRACE_VERSION
 #define ZEROTRACE_VERSION "unknown"

@@ -2,7 +2,7 @@
 
 #include <optional>
 
-#include "agent/span/traceparent.h"
+#include "agent/model/traceparent.h"
 
 namespace zerotrace {
 

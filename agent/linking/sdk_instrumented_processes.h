@@ -36,7 +36,7 @@
 #include "agent/connection/connection_info.h"
 #include "agent/process/proc_fs.h"
 #include "agent/protocols/http1/types.h"
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace {
 

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <optional>
 
-#include "agent/span/traceparent.h"
+#include "agent/model/traceparent.h"
 
 namespace zerotrace {
 

@@ -25,7 +25,7 @@
 #include <unordered_map>
 
 #include "agent/connection/http_exchange.h"
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace {
 

@@ -19,7 +19,7 @@
 #include "agent/process/process_facts.h"
 #include "agent/process/process_resource.h"
 #include "agent/process/resource_enricher.h"
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace {
 

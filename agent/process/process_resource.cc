@@ -7,8 +7,8 @@
 
 #include "agent/process/resource_attributes_env.h"
 #include "agent/process/uuid_v5.h"
-#include "agent/span/printable_text.h"
-#include "agent/span/semconv.h"
+#include "agent/model/printable_text.h"
+#include "agent/model/semconv.h"
 
 #ifndef ZEROTRACE_VERSION
 #define ZEROTRACE_VERSION "0.0.0-dev"

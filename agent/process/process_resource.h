@@ -7,7 +7,7 @@
 #include "agent/process/process_facts.h"
 #include "agent/process/resource_attributes_env.h"
 #include "agent/process/resource_enricher.h"
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace {
 

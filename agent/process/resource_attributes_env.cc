@@ -1,6 +1,6 @@
 #include "agent/process/resource_attributes_env.h"
 
-#include "agent/span/printable_text.h"
+#include "agent/model/printable_text.h"
 
 namespace zerotrace {
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "agent/process/process_facts.h"
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace {
 

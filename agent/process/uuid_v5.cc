@@ -3,7 +3,7 @@
 #include <bit>
 #include <cstring>
 
-#include "agent/span/ids.h"
+#include "agent/model/ids.h"
 
 namespace zerotrace {
 namespace {

@@ -5,16 +5,16 @@
 #include <string_view>
 #include <utility>
 
-#include "agent/span/attribute_writer.h"
-#include "agent/span/clock_offset.h"
-#include "agent/span/http_method.h"
-#include "agent/span/ids.h"
-#include "agent/span/printable_text.h"
-#include "agent/span/query_redaction.h"
-#include "agent/span/request_target.h"
-#include "agent/span/semconv.h"
-#include "agent/span/span_name.h"
-#include "agent/span/traceparent.h"
+#include "agent/model/attribute_writer.h"
+#include "agent/model/clock_offset.h"
+#include "agent/protocols/http1/http_method.h"
+#include "agent/model/ids.h"
+#include "agent/model/printable_text.h"
+#include "agent/protocols/http1/query_redaction.h"
+#include "agent/protocols/http1/request_target.h"
+#include "agent/model/semconv.h"
+#include "agent/protocols/http1/span_name.h"
+#include "agent/model/traceparent.h"
 
 namespace zerotrace {
 namespace {

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "agent/connection/http_exchange.h"
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace {
 

@@ -18,7 +18,7 @@
 
 #include "exporter/console/waterfall_printer.h"
 #include "exporter/exporter_stats.h"
-#include "exporter/span_sink.h"
+#include "agent/model/span_sink.h"
 
 namespace zerotrace::console {
 

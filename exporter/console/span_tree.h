@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace::console {
 

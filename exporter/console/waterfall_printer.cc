@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "exporter/console/span_tree.h"
-#include "agent/span/ids.h"
+#include "agent/model/ids.h"
 #include "exporter/resource_attributes.h"
 #include "exporter/utf8.h"
 

@@ -14,7 +14,7 @@
 #include <ostream>
 #include <span>
 
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace::console {
 

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "exporter/exporter_stats.h"
-#include "exporter/span_sink.h"
+#include "agent/model/span_sink.h"
 #include "exporter/warning_throttle.h"
 
 namespace zerotrace::jsonl {

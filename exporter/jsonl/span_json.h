@@ -13,7 +13,7 @@
 
 #include <string>
 
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace::jsonl {
 

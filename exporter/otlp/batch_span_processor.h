@@ -14,11 +14,11 @@
 #include <thread>
 #include <vector>
 
-#include "agent/span/span_pool.h"
+#include "agent/model/span_pool.h"
 #include "exporter/exporter_stats.h"
 #include "exporter/otlp/batch_options.h"
 #include "exporter/otlp/span_batch_exporter.h"
-#include "exporter/span_sink.h"
+#include "agent/model/span_sink.h"
 #include "exporter/warning_throttle.h"
 
 namespace zerotrace::otlp {

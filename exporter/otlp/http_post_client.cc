@@ -1,6 +1,6 @@
 #include "exporter/otlp/http_post_client.h"
 
-#include "agent/selection/self_traffic.h"
+#include "agent/model/self_traffic.h"
 
 #include <algorithm>
 #include <cctype>

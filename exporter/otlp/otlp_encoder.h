@@ -4,7 +4,7 @@
 
 #include <span>
 
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 
 namespace zerotrace::otlp {

@@ -9,7 +9,7 @@
 #include <span>
 #include <string>
 
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace::otlp {
 

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <span>
 
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace::otlp {
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "agent/span/kernel_trace_context.h"
+#include "agent/model/kernel_trace_context.h"
 
 namespace zerotrace::http1 {
 

@@ -5,7 +5,7 @@
 #include <grpcpp/support/channel_arguments.h>
 #include <spdlog/spdlog.h>
 
-#include "agent/selection/self_traffic.h"
+#include "agent/model/self_traffic.h"
 #include "exporter/otlp/grpc/grpc_channel_credentials.h"
 #include "exporter/otlp/grpc/grpc_export_outcome.h"
 #include "exporter/otlp/grpc/grpc_log_bridge.h"

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "agent/span/ids.h"
+#include "agent/model/ids.h"
 #include "tests/unit/exporter/test_spans.h"
 
 namespace zerotrace::otlp {

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/span/ids.h"
+#include "agent/model/ids.h"
 #include "exporter/otlp/otlp_encoder.h"
 #include "tests/unit/exporter/test_spans.h"
 

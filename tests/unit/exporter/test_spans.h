@@ -6,7 +6,7 @@
 #include <string>
 #include <utility>
 
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace::testing {
 

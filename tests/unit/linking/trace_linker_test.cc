@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "agent/span/traceparent.h"
+#include "agent/model/traceparent.h"
 
 namespace zerotrace {
 namespace {

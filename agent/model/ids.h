@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace {
 

@@ -10,7 +10,7 @@
 #include <mutex>
 #include <vector>
 
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace {
 

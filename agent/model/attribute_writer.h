@@ -9,7 +9,7 @@
 #include <variant>
 #include <vector>
 
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace {
 

@@ -1,4 +1,4 @@
-#include "agent/span/printable_text.h"
+#include "agent/model/printable_text.h"
 
 #include <algorithm>
 #include <cstdint>

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "agent/span/ids.h"
+#include "agent/model/ids.h"
 
 namespace zerotrace {
 namespace {

@@ -1,6 +1,6 @@
-#include "agent/span/traceparent.h"
+#include "agent/model/traceparent.h"
 
-#include "agent/span/ids.h"
+#include "agent/model/ids.h"
 
 namespace zerotrace {
 namespace {

@@ -1,4 +1,4 @@
-#include "agent/span/clock_offset.h"
+#include "agent/model/clock_offset.h"
 
 #include <time.h>
 

@@ -2,7 +2,7 @@
 // implementation must never block it on the network.
 #pragma once
 
-#include "agent/span/span.h"
+#include "agent/model/span.h"
 
 namespace zerotrace {
 

@@ -1,7 +1,7 @@
-#include "agent/span/query_redaction.h"
+#include "agent/protocols/http1/query_redaction.h"
 
-#include "agent/span/printable_text.h"
-#include "agent/span/semconv.h"
+#include "agent/model/printable_text.h"
+#include "agent/model/semconv.h"
 
 namespace zerotrace {
 

@@ -1,5 +1,5 @@
-// OpenTelemetry semantic-convention keys used by the span builder and the
-// process registry (HTTP and resource conventions, stable as of semconv 1.26+).
+// OpenTelemetry semantic-convention keys used by the protocols' span mappings
+// and the process registry (HTTP, database and resource conventions).
 #pragma once
 
 #include <string_view>
@@ -25,6 +25,13 @@ inline constexpr std::string_view kNetworkTransport = "network.transport";
 inline constexpr std::string_view kNetworkType = "network.type";
 inline constexpr std::string_view kUserAgentOriginal = "user_agent.original";
 inline constexpr std::string_view kErrorType = "error.type";
+
+// Database client spans (semconv 1.33+ db.* names).
+inline constexpr std::string_view kDbSystemName = "db.system.name";
+inline constexpr std::string_view kDbOperationName = "db.operation.name";
+inline constexpr std::string_view kDbNamespace = "db.namespace";
+inline constexpr std::string_view kDbQueryText = "db.query.text";
+inline constexpr std::string_view kDbResponseStatusCode = "db.response.status_code";
 
 inline constexpr std::string_view kOtherMethod = "_OTHER";
 inline constexpr std::string_view kRedacted = "REDACTED";

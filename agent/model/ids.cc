@@ -1,4 +1,4 @@
-#include "agent/span/ids.h"
+#include "agent/model/ids.h"
 
 #include <algorithm>
 #include <array>

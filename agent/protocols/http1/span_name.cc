@@ -1,10 +1,10 @@
-#include "agent/span/span_name.h"
+#include "agent/protocols/http1/span_name.h"
 
 #include <algorithm>
 
-#include "agent/span/http_method.h"
-#include "agent/span/printable_text.h"
-#include "agent/span/request_target.h"
+#include "agent/protocols/http1/http_method.h"
+#include "agent/model/printable_text.h"
+#include "agent/protocols/http1/request_target.h"
 
 namespace zerotrace {
 namespace {

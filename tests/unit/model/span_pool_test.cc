@@ -1,4 +1,4 @@
-#include "agent/span/span_pool.h"
+#include "agent/model/span_pool.h"
 
 #include <gtest/gtest.h>
 

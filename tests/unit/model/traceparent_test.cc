@@ -1,8 +1,8 @@
-#include "agent/span/traceparent.h"
+#include "agent/model/traceparent.h"
 
 #include <gtest/gtest.h>
 
-#include "agent/span/ids.h"
+#include "agent/model/ids.h"
 
 namespace zerotrace {
 namespace {

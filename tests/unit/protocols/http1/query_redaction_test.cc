@@ -1,4 +1,4 @@
-#include "agent/span/query_redaction.h"
+#include "agent/protocols/http1/query_redaction.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "agent/span/request_target.h"
+#include "agent/protocols/http1/request_target.h"
 
 #include <charconv>
 

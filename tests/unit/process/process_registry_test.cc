@@ -8,7 +8,7 @@
 #include <fstream>
 #include <regex>
 
-#include "agent/span/semconv.h"
+#include "agent/model/semconv.h"
 
 namespace zerotrace {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <set>
 
-#include "agent/span/ids.h"
-#include "agent/span/semconv.h"
+#include "agent/model/ids.h"
+#include "agent/model/semconv.h"
 
 namespace zerotrace {
 namespace {

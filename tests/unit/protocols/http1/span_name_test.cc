@@ -1,4 +1,4 @@
-#include "agent/span/span_name.h"
+#include "agent/protocols/http1/span_name.h"
 
 #include <gtest/gtest.h>
 
