@@ -40,6 +40,7 @@ enum zt_protocol {
 	ZT_PROTO_OTHER = 2, /* not something we parse: no further events */
 	ZT_PROTO_TLS = 3,   /* TLS records on the socket: the ciphertext is never sent up;
 			     * the plaintext comes from TLS library probes (tls_openssl.h) */
+	ZT_PROTO_REDIS = 4,
 };
 
 /* Which syscall produced a data event; for --verbose and tests. */
