@@ -3,23 +3,22 @@
 #include <variant>
 
 #include "agent/events/event_decoder.h"
-#include "agent/model/self_traffic.h"
 #include "agent/model/span_pool.h"
 
 namespace zerotrace {
 
 Pipeline::Pipeline(ProcessSelector selector, ProcessRegistry& processes, SpanBuilder& builder,
-                   SpanSink& sink, IgnoreProcess ignore_process)
+                   SpanSink& sink, SessionFactory sessions, IgnoreProcess ignore_process)
     : selector_(std::move(selector)),
       processes_(processes),
       builder_(builder),
       sink_(sink),
       ignore_process_(std::move(ignore_process)),
-      tracker_([this](HttpExchange&& exchange) { OnExchange(std::move(exchange)); }) {
-  tracker_.set_request_handler([this](const ConnectionInfo& connection, const http1::Request& request) {
-    linker_.OnRequest(connection, request);
-    sdk_processes_.OnRequest(connection, request);
-  });
+      tracker_(std::move(sessions), *this) {}
+
+void Pipeline::OnRequest(const RequestStart& request) {
+  linker_.OnRequest(request);
+  sdk_processes_.OnRequest(request);
 }
 
 void Pipeline::OnRecord(std::span<const uint8_t> record) {
@@ -46,8 +45,8 @@ void Pipeline::OnRecord(std::span<const uint8_t> record) {
   }
 }
 
-void Pipeline::OnExchange(HttpExchange&& exchange) {
-  if (IsSelfTraffic(exchange.request.user_agent)) {
+void Pipeline::OnExchange(const Exchange& exchange) {
+  if (exchange.self_traffic) {
     ++stats_.self_exchanges;
     return;
   }

@@ -1,6 +1,7 @@
 // The userspace data path on one thread: raw ring-buffer records →
-// connection tracker (ordered streams, HTTP/1.x parsing, pairing) → span
-// builder → trace linker → sink. No locks: the sink takes spans and returns
+// connection tracker (ordered streams) → each connection's protocol session
+// (parsing, pairing; made by the SessionFactory the application passes) →
+// span builder → trace linker → sink. No locks: the sink takes spans and returns
 // at once. Spans of a process whose own OpenTelemetry SDK reports them are
 // dropped (sdk_instrumented_processes.h).
 #pragma once
@@ -29,7 +30,7 @@ struct PipelineStats {
   uint64_t exits = 0;  // processes exited that the kernel side had met
 };
 
-class Pipeline {
+class Pipeline : private ExchangeHandler {
  public:
   // Called when a process turns out not to be wanted, so the kernel can stop
   // sending its events.
@@ -38,7 +39,7 @@ class Pipeline {
   using ProcessExec = std::function<void(uint32_t tgid)>;
 
   Pipeline(ProcessSelector selector, ProcessRegistry& processes, SpanBuilder& builder,
-           SpanSink& sink, IgnoreProcess ignore_process);
+           SpanSink& sink, SessionFactory sessions, IgnoreProcess ignore_process);
 
   void OnRecord(std::span<const uint8_t> record);
   // Time-driven work: reorder timeouts, idle connections, sink batching.
@@ -51,7 +52,8 @@ class Pipeline {
   void set_exec_handler(ProcessExec on_exec) { on_exec_ = std::move(on_exec); }
 
  private:
-  void OnExchange(HttpExchange&& exchange);
+  void OnRequest(const RequestStart& request) override;
+  void OnExchange(const Exchange& exchange) override;
   void OnProcessEvent(const zt_process_event& event);
 
   ProcessSelector selector_;

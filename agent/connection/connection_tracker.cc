@@ -8,44 +8,45 @@
 
 namespace zerotrace {
 
-// One direction feeding one parser. The parser does the framing; this only
-// adapts the reorderer's output to it.
-class ParserFeed : public StreamConsumer {
+// One side of a connection: its reorderer, feeding the session.
+class SideFeed : public StreamConsumer {
  public:
-  explicit ParserFeed(http1::MessageKind kind) : parser(kind) {}
+  SideFeed(StreamSide side, ProtocolSession& session) : side_(side), session_(session) {}
   void OnChunk(std::span<const uint8_t> captured, uint64_t total_size,
-               const http1::ChunkTiming& timing) override {
-    parser.Feed(captured, total_size, timing);
+               const ChunkTiming& timing) override {
+    session_.OnChunk(side_, captured, total_size, timing);
   }
-  void OnGap(uint64_t lost_bytes) override {
-    parser.Gap(lost_bytes);
-    lost_messages = true;
-  }
+  void OnGap(uint64_t lost_bytes) override { session_.OnGap(side_, lost_bytes); }
 
-  http1::Parser parser;
-  bool lost_messages = false;  // a gap since the tracker last looked
   StreamReorderer order;
+
+ private:
+  StreamSide side_;
+  ProtocolSession& session_;
 };
 
 struct ConnectionTracker::Connection {
-  explicit Connection(const ConnectionInfo& i)
+  Connection(const ConnectionInfo& i, uint8_t protocol_id, const SessionFactory& sessions,
+             ExchangeHandler& handler)
       : info(i),
-        requests(http1::MessageKind::kRequest),
-        responses(http1::MessageKind::kResponse) {}
+        protocol(protocol_id),
+        session(sessions(protocol_id, info, handler)),
+        requests(StreamSide::kRequests, *session),
+        responses(StreamSide::kResponses, *session) {}
 
   // Which kernel direction carries requests: a server reads them, a client
   // writes them.
-  ParserFeed& FeedFor(uint8_t direction) {
+  SideFeed& FeedFor(uint8_t direction) {
     bool ingress = direction == ZT_DIR_INGRESS;
     bool carries_requests = (info.role == ConnectionRole::kServer) == ingress;
     return carries_requests ? requests : responses;
   }
 
   ConnectionInfo info;
-  ParserFeed requests;
-  ParserFeed responses;
-  std::deque<http1::Request> pending_requests;
-  std::deque<http1::Response> pending_responses;
+  uint8_t protocol;
+  std::unique_ptr<ProtocolSession> session;  // never null (FindOrOpen checks)
+  SideFeed requests;
+  SideFeed responses;
   uint64_t last_event_ns = 0;
 };
 
@@ -83,34 +84,12 @@ ConnectionInfo InfoFromHeader(const zt_data_event_header& h) {
   return info;
 }
 
-void Accumulate(http1::ParserStats& into, const http1::ParserStats& s) {
-  into.messages += s.messages;
-  into.garbage_chunks += s.garbage_chunks;
-  into.resyncs += s.resyncs;
-}
-
 void Accumulate(ReorderStats& into, const ReorderStats& s) {
   into.reordered += s.reordered;
   into.stale += s.stale;
   into.gaps += s.gaps;
   into.gap_bytes += s.gap_bytes;
 }
-
-// A response cannot answer a request that the process had not yet begun to
-// send or receive when the response was over: such a response belongs to a
-// request we never saw (the connection was picked up mid-stream).
-bool AnsweredBefore(const http1::Response& response, const http1::Request& request) {
-  return response.last_chunk.exit_ns < request.first_chunk.enter_ns;
-}
-
-}  // namespace
-
-ConnectionTracker::ConnectionTracker(ExchangeHandler on_exchange, TrackerLimits limits)
-    : on_exchange_(std::move(on_exchange)), limits_(limits) {}
-
-ConnectionTracker::~ConnectionTracker() = default;
-
-namespace {
 
 KernelTraceContext KernelContextOf(const zt_data_event_header& h) {
   KernelTraceContext context;
@@ -125,15 +104,24 @@ KernelTraceContext KernelContextOf(const zt_data_event_header& h) {
 
 }  // namespace
 
-ConnectionTracker::Connection& ConnectionTracker::FindOrOpen(const zt_data_event_header& h) {
+ConnectionTracker::ConnectionTracker(SessionFactory sessions, ExchangeHandler& handler,
+                                     TrackerLimits limits)
+    : sessions_(std::move(sessions)), handler_(handler), limits_(limits) {}
+
+ConnectionTracker::~ConnectionTracker() = default;
+
+ConnectionTracker::Connection* ConnectionTracker::FindOrOpen(const zt_data_event_header& h) {
   ConnectionKey key{h.conn.tgid, h.conn.fd, h.conn.generation};
   auto it = connections_.find(key);
-  if (it != connections_.end()) return *it->second;
+  if (it != connections_.end()) return it->second.get();
+  if (h.protocol >= kMaxProtocolId) return nullptr;
+  auto conn = std::make_unique<Connection>(InfoFromHeader(h), h.protocol, sessions_, handler_);
+  if (!conn->session) return nullptr;
   if (connections_.size() >= limits_.max_connections) EvictOldest();
   ++stats_.connections_opened;
-  auto [pos, _] = connections_.emplace(key, std::make_unique<Connection>(InfoFromHeader(h)));
+  auto [pos, _] = connections_.emplace(key, std::move(conn));
   ++connections_per_process_[key.tgid];
-  return *pos->second;
+  return pos->second.get();
 }
 
 void ConnectionTracker::OnData(const DataEventView& event) {
@@ -142,76 +130,15 @@ void ConnectionTracker::OnData(const DataEventView& event) {
     ++stats_.events_without_role;
     return;
   }
-  Connection& conn = FindOrOpen(h);
-  conn.last_event_ns = h.exit_ns;
-  http1::ChunkTiming timing{h.enter_ns, h.exit_ns, h.tid, KernelContextOf(h)};
-  ParserFeed& feed = conn.FeedFor(h.direction);
-  // Bytes going the other way prove the message in progress on this side is
-  // over, when its own framing could not tell.
-  ParserFeed& other = &feed == &conn.requests ? conn.responses : conn.requests;
-  other.parser.FinishPending();
+  Connection* conn = FindOrOpen(h);
+  if (!conn) {
+    ++stats_.events_unknown_protocol;
+    return;
+  }
+  conn->last_event_ns = h.exit_ns;
+  ChunkTiming timing{h.enter_ns, h.exit_ns, h.tid, KernelContextOf(h)};
+  SideFeed& feed = conn->FeedFor(h.direction);
   feed.order.Push(h.stream_offset, event.captured, h.msg_size, timing, feed);
-  Pair(conn);
-}
-
-void ConnectionTracker::ForgetAcrossGaps(Connection& conn) {
-  // Lost bytes may have held whole messages, so FIFO order no longer says
-  // which response answers which request. Pairing wrongly is worse than not
-  // pairing: what waits on the other side of the hole is dropped.
-  if (conn.responses.lost_messages) {
-    stats_.unpaired_requests += conn.pending_requests.size();
-    conn.pending_requests.clear();
-    conn.responses.parser.ForgetExpectedResponses();
-    conn.responses.lost_messages = false;
-  }
-  if (conn.requests.lost_messages) {
-    stats_.unpaired_responses += conn.pending_responses.size();
-    conn.pending_responses.clear();
-    conn.requests.lost_messages = false;
-  }
-}
-
-void ConnectionTracker::Pair(Connection& conn) {
-  auto& parsed_requests = conn.requests.parser.requests();
-  while (!parsed_requests.empty()) {
-    conn.responses.parser.ExpectResponseTo(parsed_requests.front().method);
-    if (on_request_) on_request_(conn.info, parsed_requests.front());
-    conn.pending_requests.push_back(std::move(parsed_requests.front()));
-    parsed_requests.pop_front();
-  }
-  // Requests parsed before a response-side hole are behind it; responses
-  // parsed after it are not.
-  if (conn.responses.lost_messages) ForgetAcrossGaps(conn);
-  auto& parsed_responses = conn.responses.parser.responses();
-  while (!parsed_responses.empty()) {
-    conn.pending_responses.push_back(std::move(parsed_responses.front()));
-    parsed_responses.pop_front();
-  }
-  if (conn.requests.lost_messages) ForgetAcrossGaps(conn);
-
-  while (!conn.pending_requests.empty() && !conn.pending_responses.empty()) {
-    if (AnsweredBefore(conn.pending_responses.front(), conn.pending_requests.front())) {
-      ++stats_.unpaired_responses;
-      conn.pending_responses.pop_front();
-      continue;
-    }
-    HttpExchange exchange{conn.info, std::move(conn.pending_requests.front()),
-                          std::move(conn.pending_responses.front())};
-    conn.pending_requests.pop_front();
-    conn.pending_responses.pop_front();
-    ++stats_.exchanges;
-    on_exchange_(std::move(exchange));
-  }
-  // Responses with no request to answer: a connection picked up mid-stream.
-  // Kept briefly in case the request's event is late, then dropped.
-  while (conn.pending_responses.size() > 4) {
-    ++stats_.unpaired_responses;
-    conn.pending_responses.pop_front();
-  }
-  while (conn.pending_requests.size() > limits_.max_pending_per_connection) {
-    ++stats_.unpaired_requests;
-    conn.pending_requests.pop_front();
-  }
 }
 
 void ConnectionTracker::OnClose(const zt_close_event& event) {
@@ -219,24 +146,25 @@ void ConnectionTracker::OnClose(const zt_close_event& event) {
   auto it = connections_.find(key);
   if (it == connections_.end()) return;
   Connection& conn = *it->second;
-  http1::ChunkTiming timing{event.timestamp_ns, event.timestamp_ns, event.tid};
+  ChunkTiming timing{event.timestamp_ns, event.timestamp_ns, event.tid};
   conn.requests.order.FlushHeld(0, true, conn.requests);
   conn.responses.order.FlushHeld(0, true, conn.responses);
-  conn.requests.parser.Close(timing);
-  conn.responses.parser.Close(timing);
-  Pair(conn);
+  conn.session->OnClose(timing);
   ++stats_.connections_closed;
   Retire(conn);
   Erase(it);
 }
 
 void ConnectionTracker::Retire(Connection& conn) {
-  stats_.unpaired_requests += conn.pending_requests.size();
-  stats_.unpaired_responses += conn.pending_responses.size();
-  Accumulate(parser_stats_, conn.requests.parser.stats());
-  Accumulate(parser_stats_, conn.responses.parser.stats());
+  Accumulate(retired_protocol_stats_[conn.protocol], conn.session->stats());
   Accumulate(reorder_stats_, conn.requests.order.stats());
   Accumulate(reorder_stats_, conn.responses.order.stats());
+}
+
+ProtocolStatsById ConnectionTracker::protocol_stats() const {
+  ProtocolStatsById totals = retired_protocol_stats_;
+  for (const auto& [key, conn] : connections_) Accumulate(totals[conn->protocol], conn->session->stats());
+  return totals;
 }
 
 void ConnectionTracker::Expire(uint64_t now_ns) {
@@ -246,7 +174,6 @@ void ConnectionTracker::Expire(uint64_t now_ns) {
     if (conn.requests.order.held() || conn.responses.order.held()) {
       conn.requests.order.FlushHeld(now_ns, idle, conn.requests);
       conn.responses.order.FlushHeld(now_ns, idle, conn.responses);
-      Pair(conn);
     }
     if (!idle) {
       ++it;
@@ -254,9 +181,7 @@ void ConnectionTracker::Expire(uint64_t now_ns) {
     }
     // The process may have exited (its sockets close without a close()
     // syscall): finish what framing allows and forget the connection.
-    conn.requests.parser.FinishPending();
-    conn.responses.parser.FinishPending();
-    Pair(conn);
+    conn.session->FinishPending();
     ++stats_.connections_expired;
     Retire(conn);
     it = Erase(it);
@@ -267,9 +192,7 @@ void ConnectionTracker::Finish(Connection& conn) {
   const uint64_t flush_all = ~0ull;
   conn.requests.order.FlushHeld(flush_all, true, conn.requests);
   conn.responses.order.FlushHeld(flush_all, true, conn.responses);
-  conn.requests.parser.FinishPending();
-  conn.responses.parser.FinishPending();
-  Pair(conn);
+  conn.session->FinishPending();
   Retire(conn);
 }
 
@@ -282,7 +205,7 @@ ConnectionTracker::ConnectionMap::iterator ConnectionTracker::Erase(ConnectionMa
 }
 
 void ConnectionTracker::ForgetProcess(uint32_t tgid) {
-  // Most processes that exit had no HTTP connection: skip the walk.
+  // Most processes that exit had no traced connection: skip the walk.
   if (!connections_per_process_.contains(tgid)) return;
   for (auto it = connections_.begin(); it != connections_.end();) {
     if (it->first.tgid != tgid) {
@@ -302,6 +225,7 @@ void ConnectionTracker::EvictOldest() {
                                  });
   if (oldest == connections_.end()) return;
   ++stats_.connections_evicted;
+  oldest->second->session->FinishPending();
   Retire(*oldest->second);
   Erase(oldest);
 }

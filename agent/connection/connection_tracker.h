@@ -1,19 +1,19 @@
-// Follows every traced connection: puts each direction's chunks in order,
-// feeds them to the HTTP/1.x parsers, and pairs each request with its
-// response (FIFO per connection, which is what HTTP/1.x pipelining means).
+// Follows every traced connection: puts each direction's chunks back in
+// stream order and hands them to the connection's protocol session (made by
+// the SessionFactory for the protocol the kernel classified it as), which
+// frames, pairs and reports exchanges. Protocol-neutral: nothing here knows
+// what the bytes mean.
 #pragma once
 
+#include <array>
 #include <cstdint>
-#include <deque>
-#include <functional>
 #include <memory>
 #include <unordered_map>
 
 #include "agent/connection/connection_info.h"
-#include "agent/connection/http_exchange.h"
+#include "agent/connection/protocol_session.h"
 #include "agent/connection/stream_reorderer.h"
 #include "agent/events/event_decoder.h"
-#include "agent/protocols/http1/parser.h"
 
 namespace zerotrace {
 
@@ -26,33 +26,28 @@ struct ConnectionKeyHash {
 };
 
 struct TrackerStats {
-  uint64_t exchanges = 0;
   uint64_t connections_opened = 0;
   uint64_t connections_closed = 0;
   uint64_t connections_expired = 0;
   uint64_t connections_evicted = 0;     // over the table limit
   uint64_t connections_of_exited = 0;   // their process exited
-  uint64_t unpaired_requests = 0;       // no response ever came
-  uint64_t unpaired_responses = 0;      // response without a request seen
   uint64_t events_without_role = 0;
+  uint64_t events_unknown_protocol = 0;  // no parser registered for the kernel's classification
 };
 
 struct TrackerLimits {
   size_t max_connections = 65536;
   uint64_t idle_timeout_ns = 120'000'000'000ull;  // keep-alive idle time kept
-  size_t max_pending_per_connection = 64;          // requests awaiting responses
 };
+
+// Protocol ids are enum zt_protocol values: small.
+inline constexpr size_t kMaxProtocolId = 16;
+using ProtocolStatsById = std::array<ProtocolStats, kMaxProtocolId>;
 
 class ConnectionTracker {
  public:
-  using ExchangeHandler = std::function<void(HttpExchange&&)>;
-
-  // Called as each request is parsed, before its response: the trace linker
-  // decides a server request's trace ahead of its children.
-  using RequestHandler = std::function<void(const ConnectionInfo&, const http1::Request&)>;
-
-  explicit ConnectionTracker(ExchangeHandler on_exchange, TrackerLimits limits = {});
-  void set_request_handler(RequestHandler on_request) { on_request_ = std::move(on_request); }
+  // `handler` receives every session's requests and exchanges.
+  ConnectionTracker(SessionFactory sessions, ExchangeHandler& handler, TrackerLimits limits = {});
   ~ConnectionTracker();
 
   void OnData(const DataEventView& event);
@@ -65,22 +60,21 @@ class ConnectionTracker {
 
   size_t connection_count() const { return connections_.size(); }
   const TrackerStats& stats() const { return stats_; }
+  // Per protocol: connections already ended plus those open now.
+  ProtocolStatsById protocol_stats() const;
   // Totals of connections already closed, expired or evicted.
-  http1::ParserStats parser_stats() const { return parser_stats_; }
   ReorderStats reorder_stats() const { return reorder_stats_; }
 
  private:
   struct Connection;
-  Connection& FindOrOpen(const zt_data_event_header& header);
-  void Pair(Connection& conn);
-  void ForgetAcrossGaps(Connection& conn);
+  Connection* FindOrOpen(const zt_data_event_header& header);
   void Retire(Connection& conn);
   void EvictOldest();
-  // Flushes held chunks and what framing allows, pairs, and retires conn.
+  // Flushes held chunks and what framing allows, and retires conn.
   void Finish(Connection& conn);
 
-  ExchangeHandler on_exchange_;
-  RequestHandler on_request_;
+  SessionFactory sessions_;
+  ExchangeHandler& handler_;
   TrackerLimits limits_;
   using ConnectionMap =
       std::unordered_map<ConnectionKey, std::unique_ptr<Connection>, ConnectionKeyHash>;
@@ -89,7 +83,7 @@ class ConnectionTracker {
   ConnectionMap connections_;
   std::unordered_map<uint32_t, uint32_t> connections_per_process_;  // tgid → connections
   TrackerStats stats_;
-  http1::ParserStats parser_stats_;
+  ProtocolStatsById retired_protocol_stats_{};
   ReorderStats reorder_stats_;
 };
 

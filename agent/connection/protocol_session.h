@@ -50,10 +50,12 @@ class ProtocolSession {
                        const ChunkTiming& timing) = 0;
   // `lost_bytes` of this side went by unseen (events lost in the kernel).
   virtual void OnGap(StreamSide side, uint64_t lost_bytes) = 0;
-  // The connection closed (close event or process exit).
+  // The connection closed: a message framed by the close ends here. Then
+  // what is left unpaired is counted (ProtocolStats); the session is dropped.
   virtual void OnClose(const ChunkTiming& timing) = 0;
-  // The connection went idle (or its process exited): finish what framing
-  // allows.
+  // The connection ends without a close (idle too long, its process exited,
+  // evicted from a full table): finish what framing allows, count what is
+  // left unpaired; the session is dropped.
   virtual void FinishPending() = 0;
 
   // Messages in flight (held for pairing), for memory accounting.

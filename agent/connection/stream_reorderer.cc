@@ -5,7 +5,7 @@
 namespace zerotrace {
 
 void StreamReorderer::Push(uint64_t offset, std::span<const uint8_t> captured,
-                           uint64_t total_size, const http1::ChunkTiming& timing,
+                           uint64_t total_size, const ChunkTiming& timing,
                            StreamConsumer& consumer) {
   if (offset + total_size <= next_offset_ && total_size > 0) {
     ++stats_.stale;
@@ -41,7 +41,7 @@ void StreamReorderer::FlushHeld(uint64_t now_ns, bool everything, StreamConsumer
 }
 
 void StreamReorderer::Deliver(std::span<const uint8_t> captured, uint64_t offset,
-                              uint64_t total_size, const http1::ChunkTiming& timing,
+                              uint64_t total_size, const ChunkTiming& timing,
                               StreamConsumer& consumer) {
   consumer.OnChunk(captured, total_size, timing);
   next_offset_ = offset + total_size;

@@ -11,7 +11,7 @@
 #include <span>
 #include <vector>
 
-#include "agent/protocols/http1/types.h"
+#include "agent/connection/chunk_timing.h"
 
 namespace zerotrace {
 
@@ -19,7 +19,7 @@ class StreamConsumer {
  public:
   virtual ~StreamConsumer() = default;
   virtual void OnChunk(std::span<const uint8_t> captured, uint64_t total_size,
-                       const http1::ChunkTiming& timing) = 0;
+                       const ChunkTiming& timing) = 0;
   virtual void OnGap(uint64_t lost_bytes) = 0;
 };
 
@@ -36,7 +36,7 @@ class StreamReorderer {
   static constexpr uint64_t kMaxHoldNs = 200'000'000;  // 200 ms
 
   void Push(uint64_t offset, std::span<const uint8_t> captured, uint64_t total_size,
-            const http1::ChunkTiming& timing, StreamConsumer& consumer);
+            const ChunkTiming& timing, StreamConsumer& consumer);
 
   // Gives up on holes older than kMaxHoldNs (all of them when `everything`).
   void FlushHeld(uint64_t now_ns, bool everything, StreamConsumer& consumer);
@@ -48,12 +48,12 @@ class StreamReorderer {
   struct HeldChunk {
     uint64_t offset;
     uint64_t total_size;
-    http1::ChunkTiming timing;
+    ChunkTiming timing;
     uint64_t held_since_ns;
     std::vector<uint8_t> bytes;
   };
   void Deliver(std::span<const uint8_t> captured, uint64_t offset, uint64_t total_size,
-               const http1::ChunkTiming& timing, StreamConsumer& consumer);
+               const ChunkTiming& timing, StreamConsumer& consumer);
   void DrainInOrder(StreamConsumer& consumer);
   void DeliverOldestWithGap(StreamConsumer& consumer);
 

@@ -91,10 +91,10 @@ void SdkInstrumentedProcesses::CheckEnvironment(uint32_t pid, Process& process) 
   }
 }
 
-void SdkInstrumentedProcesses::OnRequest(const ConnectionInfo& connection,
-                                         const http1::Request& request) {
-  if (request.traceparent.empty()) return;
-  const std::optional<TraceParent> header = ParseTraceParent(request.traceparent);
+void SdkInstrumentedProcesses::OnRequest(const RequestStart& request) {
+  if (request.propagated.traceparent.empty()) return;
+  const std::optional<TraceParent> header = ParseTraceParent(request.propagated.traceparent);
+  const ConnectionInfo& connection = request.connection;
   if (!header) return;
   Process& process = Entry(connection.key.tgid);
   if (connection.role == ConnectionRole::kServer) {

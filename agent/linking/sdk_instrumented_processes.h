@@ -35,7 +35,7 @@
 
 #include "agent/connection/connection_info.h"
 #include "agent/process/proc_fs.h"
-#include "agent/protocols/http1/types.h"
+#include "agent/connection/exchange.h"
 #include "agent/model/span.h"
 
 namespace zerotrace {
@@ -57,7 +57,7 @@ class SdkInstrumentedProcesses {
 
   // Every parsed request: server requests' traceparents are remembered per
   // process; a client request's traceparent is judged against them.
-  void OnRequest(const ConnectionInfo& connection, const http1::Request& request);
+  void OnRequest(const RequestStart& request);
 
   // True when the process's own SDK reports its spans (counts the caller's
   // dropped span in stats().spans_left_to_sdk).

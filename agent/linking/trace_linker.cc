@@ -16,9 +16,9 @@ size_t HashBytes(const std::array<uint8_t, N>& id) {
   return static_cast<size_t>(h);
 }
 
-std::optional<TraceParent> HeaderContext(const http1::Request& request) {
-  if (request.traceparent.empty()) return std::nullopt;
-  return ParseTraceParent(request.traceparent);
+std::optional<TraceParent> HeaderContext(const PropagatedContext& propagated) {
+  if (propagated.traceparent.empty()) return std::nullopt;
+  return ParseTraceParent(propagated.traceparent);
 }
 
 }  // namespace
@@ -26,22 +26,22 @@ std::optional<TraceParent> HeaderContext(const http1::Request& request) {
 size_t TraceLinker::IdHash::operator()(const TraceId& id) const { return HashBytes(id); }
 size_t TraceLinker::JoinKeyHash::operator()(const SpanId& id) const { return HashBytes(id); }
 
-void TraceLinker::OnRequest(const ConnectionInfo& connection, const http1::Request& request) {
+void TraceLinker::OnRequest(const RequestStart& request) {
   const KernelTraceContext& kernel = request.first_chunk.trace;
-  if (connection.role != ConnectionRole::kServer || !kernel.valid()) return;
-  const std::optional<TraceParent> header = HeaderContext(request);
+  if (request.connection.role != ConnectionRole::kServer || !kernel.valid()) return;
+  const std::optional<TraceParent> header = HeaderContext(request.propagated);
   if (!header || !MayJoin(header->parent_id)) return;
   if (header->trace_id != kernel.trace_id) Remember(kernel.trace_id, header->trace_id);
 }
 
-void TraceLinker::Apply(const HttpExchange& exchange, Span& span) {
-  const KernelTraceContext& kernel = exchange.request.first_chunk.trace;
+void TraceLinker::Apply(const Exchange& exchange, Span& span) {
+  const KernelTraceContext& kernel = exchange.request_start.trace;
   if (!kernel.valid()) {
     ++stats_.no_kernel_context;
     return;
   }
   const bool server = exchange.connection.role == ConnectionRole::kServer;
-  const std::optional<TraceParent> header = HeaderContext(exchange.request);
+  const std::optional<TraceParent> header = HeaderContext(exchange.propagated);
 
   if (!server && header) return;  // the program propagates its own context
 

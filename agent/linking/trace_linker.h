@@ -24,7 +24,7 @@
 #include <deque>
 #include <unordered_map>
 
-#include "agent/connection/http_exchange.h"
+#include "agent/connection/exchange.h"
 #include "agent/model/span.h"
 
 namespace zerotrace {
@@ -46,10 +46,10 @@ class TraceLinker {
 
   // A request has been parsed (before its response): a server request with a
   // traceparent decides its subtree's trace id now, ahead of its children.
-  void OnRequest(const ConnectionInfo& connection, const http1::Request& request);
+  void OnRequest(const RequestStart& request);
 
   // Sets span's trace id, span id and parent from the kernel's context.
-  void Apply(const HttpExchange& exchange, Span& span);
+  void Apply(const Exchange& exchange, Span& span);
 
   const TraceLinkStats& stats() const { return stats_; }
 

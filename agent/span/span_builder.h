@@ -1,20 +1,18 @@
-// Turns one paired HTTP request/response into an OpenTelemetry span following
-// the HTTP semantic conventions (server or client side by connection role).
+// Turns one exchange (any protocol) into an OpenTelemetry span: kind from
+// the connection's role, ids from the request's own traceparent if it
+// carried one, timing, resource; then the protocol's details add name,
+// status and attributes (ExchangeDetails).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 
-#include "agent/connection/http_exchange.h"
+#include "agent/connection/exchange.h"
 #include "agent/model/span.h"
 
 namespace zerotrace {
 
-struct SpanBuilderOptions {
-  // false: url.query and url.full keep query values. Only for environments
-  // where queries are known to be free of secrets.
-  bool redact_query_values = true;
-};
+using SpanBuilderOptions = SpanMappingOptions;
 
 // Not internally synchronized for set_monotonic_to_unix_offset_ns; Build is
 // const and safe to call from several threads otherwise.
@@ -28,12 +26,11 @@ class SpanBuilder {
   void set_monotonic_to_unix_offset_ns(int64_t offset_ns) { offset_ns_ = offset_ns; }
   int64_t monotonic_to_unix_offset_ns() const { return offset_ns_; }
 
-  Span Build(const HttpExchange& exchange, std::shared_ptr<const Resource> resource) const;
+  Span Build(const Exchange& exchange, std::shared_ptr<const Resource> resource) const;
 
   // Same, overwriting every field of `span`: a recycled Span keeps its
   // strings' and attribute vector's capacity, so steady state allocates little.
-  void BuildInto(const HttpExchange& exchange, std::shared_ptr<const Resource> resource,
-                 Span& span) const;
+  void BuildInto(const Exchange& exchange, std::shared_ptr<const Resource> resource, Span& span) const;
 
  private:
   int64_t offset_ns_;

@@ -52,9 +52,9 @@ void AddEventFamilies(const AgentSnapshot& s, FamilyList& out) {
 
 void AddConnectionFamilies(const AgentSnapshot& s, FamilyList& out) {
   out.CounterBy("zerotrace_kernel_connections_classified_total",
-                "Connections the kernel classified by their first bytes: traced (http) or "
-                "ignored (other).",
-                "protocol", {{"http", s.kernel.connections_tracked}, {"other", s.kernel.connections_ignored}});
+                "Connections the kernel classified by their first bytes: a protocol zerotrace "
+                "parses (traced) or anything else (ignored).",
+                "verdict", {{"traced", s.kernel.connections_tracked}, {"ignored", s.kernel.connections_ignored}});
   out.Counter("zerotrace_kernel_connection_table_full_total",
               "Connections not traced because the kernel's connection table was full.",
               s.kernel.connection_table_full);
@@ -70,26 +70,40 @@ void AddConnectionFamilies(const AgentSnapshot& s, FamilyList& out) {
   out.Gauge("zerotrace_connections_tracked", "Connections tracked now.", s.open_connections);
 }
 
-void AddHttpFamilies(const AgentSnapshot& s, FamilyList& out) {
-  out.Counter("zerotrace_http_exchanges_total", "HTTP requests paired with their response.",
-              s.tracker.exchanges);
-  out.CounterBy("zerotrace_http_unpaired_total",
-                "HTTP requests that never got a response, and responses without a request seen.",
-                "message", {{"request", s.tracker.unpaired_requests}, {"response", s.tracker.unpaired_responses}});
-  out.Counter("zerotrace_http_messages_parsed_total",
-              "HTTP requests and responses parsed (counted when their connection ends).",
-              s.parser.messages);
-  out.CounterBy("zerotrace_http_parse_errors_total",
-                "Chunks skipped because they were not HTTP (garbage_chunk), and times framing "
-                "was lost and found again (resync); counted when their connection ends.",
-                "kind", {{"garbage_chunk", s.parser.garbage_chunks}, {"resync", s.parser.resyncs}});
+// One family per counter, one sample per protocol (plus a second label).
+void AddProtocolFamilies(const AgentSnapshot& s, FamilyList& out) {
+  auto per_protocol = [&](std::string name, std::string help, uint64_t ProtocolStats::*field) {
+    MetricFamily& family = out.Add(std::move(name), std::move(help), MetricType::kCounter);
+    for (const auto& p : s.protocols) family.samples.push_back({{{"protocol", p.name}}, p.stats.*field});
+  };
+  auto per_protocol_by = [&](std::string name, std::string help, const char* label,
+                             std::initializer_list<std::pair<const char*, uint64_t ProtocolStats::*>> fields) {
+    MetricFamily& family = out.Add(std::move(name), std::move(help), MetricType::kCounter);
+    for (const auto& p : s.protocols)
+      for (const auto& [value, field] : fields)
+        family.samples.push_back({{{"protocol", p.name}, {label, value}}, p.stats.*field});
+  };
+  per_protocol("zerotrace_exchanges_total", "Requests paired with their response, per protocol.",
+               &ProtocolStats::exchanges);
+  per_protocol_by("zerotrace_unpaired_total",
+                  "Requests that never got a response (or were lost across a hole in the capture), "
+                  "and responses without a request seen.",
+                  "message", {{"request", &ProtocolStats::unpaired_requests},
+                              {"response", &ProtocolStats::unpaired_responses}});
+  per_protocol("zerotrace_messages_parsed_total", "Requests and responses framed, per protocol.",
+               &ProtocolStats::messages);
+  per_protocol_by("zerotrace_parse_errors_total",
+                  "Chunks skipped because they were not the connection's protocol (garbage_chunk), "
+                  "and times framing was lost and found again (resync).",
+                  "kind", {{"garbage_chunk", &ProtocolStats::garbage_chunks},
+                           {"resync", &ProtocolStats::resyncs}});
   out.Counter("zerotrace_self_exchanges_skipped_total",
               "HTTP exchanges of the agent's own OTLP exports, not turned into spans.",
               s.pipeline.self_exchanges);
 }
 
 void AddSpanFamilies(const AgentSnapshot& s, FamilyList& out) {
-  out.Counter("zerotrace_spans_built_total", "Spans built from HTTP exchanges.", s.pipeline.spans);
+  out.Counter("zerotrace_spans_built_total", "Spans built from exchanges (every protocol).", s.pipeline.spans);
   out.Counter("zerotrace_spans_exported_total",
               "Spans delivered: accepted by the OTLP receiver, written or printed.", s.exporter.exported);
   out.Counter("zerotrace_spans_dropped_total",
@@ -158,7 +172,7 @@ std::vector<MetricFamily> AgentMetricFamilies(const AgentMetricsInput& input) {
   AddEventFamilies(s, out);
   AddTlsFamilies(s, out);
   AddConnectionFamilies(s, out);
-  AddHttpFamilies(s, out);
+  AddProtocolFamilies(s, out);
   AddSpanFamilies(s, out);
   AddLinkFamilies(s, out);
 

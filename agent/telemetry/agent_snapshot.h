@@ -6,10 +6,9 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "agent/connection/connection_tracker.h"
-#include "agent/linking/trace_linker.h"
 #include "agent/pipeline.h"
 #include "exporter/exporter_stats.h"
 #include "probes/socket_trace_probes.h"
@@ -21,8 +20,13 @@ struct AgentSnapshot {
   PipelineStats pipeline;
   TrackerStats tracker;
   uint64_t open_connections = 0;
-  // Parser and reorder totals grow as connections end (ConnectionTracker).
-  http1::ParserStats parser;
+  // Per protocol the agent parses (named by the application's registry).
+  struct Protocol {
+    std::string name;  // "http1", "redis"
+    ProtocolStats stats;
+  };
+  std::vector<Protocol> protocols;
+  // Reorder totals grow as connections end (ConnectionTracker).
   ReorderStats reorder;
   TraceLinkStats links;
   SdkDetectionStats sdk;
@@ -32,6 +36,8 @@ struct AgentSnapshot {
 };
 
 // Copies the pipeline's counters (call on the pipeline thread).
-AgentSnapshot SnapshotOf(const Pipeline& pipeline);
+// `protocol_name` names a protocol id (enum zt_protocol); protocols that saw
+// no connection are left out.
+AgentSnapshot SnapshotOf(const Pipeline& pipeline, std::string_view (*protocol_name)(uint8_t));
 
 }  // namespace zerotrace::telemetry

@@ -4,19 +4,12 @@
 #include <cstdint>
 #include <string>
 
-#include "agent/model/kernel_trace_context.h"
+#include "agent/connection/chunk_timing.h"
 
 namespace zerotrace::http1 {
 
-// When and where one captured chunk (one syscall) happened.
-struct ChunkTiming {
-  uint64_t enter_ns = 0;  // CLOCK_MONOTONIC
-  uint64_t exit_ns = 0;
-  uint32_t tid = 0;
-  // What the kernel decided for a request starting at this chunk's first
-  // byte. In a message's first_chunk only when the message starts there.
-  KernelTraceContext trace{};
-};
+// One syscall's chunk: when, on which thread, with the kernel's trace context.
+using ChunkTiming = zerotrace::ChunkTiming;
 
 // Fields common to requests and responses.
 struct MessageCommon {
