@@ -31,6 +31,7 @@
 #include "agent/events/recording_replay.h"
 #include "agent/events/recording_writer.h"
 #include "agent/pipeline.h"
+#include "agent/protocols/registry.h"
 #include "agent/span/span_builder.h"
 #include "exporter/otlp/otlp_encoder.h"
 #include "tests/testing/event_generator.h"
@@ -211,17 +212,28 @@ void BM_ReplayStages(benchmark::State& state) {
     RecordingReader& reader = Recording();
     std::unordered_map<uint32_t, std::shared_ptr<const Resource>> resources;
     const SpanBuilder builder(reader.info().monotonic_to_unix_offset_ns);
-    ConnectionTracker tracker([&](HttpExchange&& exchange) {
-      auto it = resources.find(exchange.connection.key.tgid);
-      if (it == resources.end()) {
-        auto unknown = std::make_shared<Resource>();
-        unknown->pid = exchange.connection.key.tgid;
-        unknown->service_name = "unknown_service";
-        it = resources.emplace(unknown->pid, std::move(unknown)).first;
+    // Every stage but the linker and the process registry.
+    struct Stages : ExchangeHandler {
+      std::unordered_map<uint32_t, std::shared_ptr<const Resource>>& resources;
+      const SpanBuilder& builder;
+      OtlpBatchEncoder& encoder;
+      Stages(std::unordered_map<uint32_t, std::shared_ptr<const Resource>>& r, const SpanBuilder& b,
+             OtlpBatchEncoder& e)
+          : resources(r), builder(b), encoder(e) {}
+      void OnRequest(const RequestStart&) override {}
+      void OnExchange(const Exchange& exchange) override {
+        auto it = resources.find(exchange.connection.key.tgid);
+        if (it == resources.end()) {
+          auto unknown = std::make_shared<Resource>();
+          unknown->pid = exchange.connection.key.tgid;
+          unknown->service_name = "unknown_service";
+          it = resources.emplace(unknown->pid, std::move(unknown)).first;
+        }
+        builder.BuildInto(exchange, it->second, encoder.NextSlot());
+        encoder.Commit();
       }
-      builder.BuildInto(exchange, it->second, encoder.NextSlot());
-      encoder.Commit();
-    });
+    } stages(resources, builder, encoder);
+    ConnectionTracker tracker(&protocols::NewSession, stages);
     ReplayHandlers handlers;
     handlers.on_event = [&](std::span<const uint8_t> record) {
       ++events;
@@ -254,7 +266,8 @@ void BM_ReplayAgentPipeline(benchmark::State& state) {
     EncodingSink encoding(encoder);
     ProcessRegistry processes(ProcessRegistryOptions{.proc_root = "/dev/null/none", .host_name = "bench"});
     SpanBuilder builder(reader.info().monotonic_to_unix_offset_ns);
-    Pipeline pipeline(ProcessSelector(0, {}, ""), processes, builder, encoding, nullptr);
+    Pipeline pipeline(ProcessSelector(0, {}, ""), processes, builder, encoding, &protocols::NewSession,
+                      nullptr);
     ReplayHandlers handlers;
     handlers.on_event = [&](std::span<const uint8_t> record) {
       ++events;

@@ -101,7 +101,7 @@ class TelemetryTest(E2ETestCase):
         # The JSON sink writes at once: exported catches up with built.
         text = self.wait_for_metric(port, 'zerotrace_spans_exported_total', lambda v: v >= expected)
         self.assertEqual(metric(text, 'zerotrace_spans_exported_total'), expected, text)
-        self.assertGreaterEqual(metric(text, 'zerotrace_http_exchanges_total'), expected, text)
+        self.assertGreaterEqual(metric(text, 'zerotrace_exchanges_total', protocol='http1'), expected, text)
         self.assertGreater(metric(text, 'zerotrace_events_read_total'), 0, text)
         self.assertEqual(metric(text, 'zerotrace_events_lost_total'), 0, text)
         self.assertGreater(metric(text, 'zerotrace_resident_memory_bytes'), 1 << 20, text)

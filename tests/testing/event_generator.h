@@ -1,5 +1,5 @@
 // Synthetic kernel events for unit tests: what bpf/socket_trace.bpf.c would
-// send for one connection, with stream offsets kept per direction, so tests
+// send for one connection of a given protocol (HTTP/1.x unless told), with stream offsets kept per direction, so tests
 // can reorder, drop or truncate them at will.
 #pragma once
 
@@ -31,8 +31,9 @@ struct GeneratedEvent {
 
 class EventGenerator {
  public:
-  EventGenerator(uint8_t role, uint32_t tgid = 100, int32_t fd = 7, uint64_t generation = 1)
-      : role_(role), tgid_(tgid), fd_(fd), generation_(generation) {
+  EventGenerator(uint8_t role, uint32_t tgid = 100, int32_t fd = 7, uint64_t generation = 1,
+                 uint8_t protocol = ZT_PROTO_HTTP1)
+      : role_(role), protocol_(protocol), tgid_(tgid), fd_(fd), generation_(generation) {
     endpoints_.family = AF_INET;
     inet_pton(AF_INET, "127.0.0.1", endpoints_.local_addr);
     inet_pton(AF_INET, "10.0.0.2", endpoints_.peer_addr);
@@ -60,7 +61,7 @@ class EventGenerator {
     h.direction = direction;
     h.role = role_;
     h.syscall = direction == ZT_DIR_INGRESS ? ZT_SYS_READ : ZT_SYS_WRITE;
-    h.protocol = ZT_PROTO_HTTP1;
+    h.protocol = protocol_;
     h.endpoints = endpoints_;
     std::memcpy(ev.record.data(), &h, sizeof(h));
     std::memcpy(ev.record.data() + sizeof(h), bytes.data(), captured);
@@ -88,6 +89,7 @@ class EventGenerator {
 
  private:
   uint8_t role_;
+  uint8_t protocol_;  // enum zt_protocol: which parser the agent picks
   uint32_t tgid_;
   int32_t fd_;
   uint64_t generation_;

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "agent/protocols/registry.h"
 #include "tests/testing/event_generator.h"
+#include "tests/testing/exchange_recorder.h"
 
 namespace zerotrace {
 namespace {
@@ -15,8 +17,11 @@ constexpr uint64_t kMs = 1'000'000;
 
 class TrackerTest : public ::testing::Test {
  protected:
-  ConnectionTracker tracker{[this](HttpExchange&& e) { exchanges.push_back(std::move(e)); }};
-  std::vector<HttpExchange> exchanges;
+  ProtocolStats Http1Stats() const { return tracker.protocol_stats()[ZT_PROTO_HTTP1]; }
+
+  testing::ExchangeRecorder recorder;
+  std::vector<testing::RecordedExchange>& exchanges = recorder.exchanges;
+  ConnectionTracker tracker{&protocols::NewSession, recorder};
 };
 
 TEST_F(TrackerTest, PairsServerRequestWithResponse) {
@@ -24,13 +29,13 @@ TEST_F(TrackerTest, PairsServerRequestWithResponse) {
   tracker.OnData(server.In(Get("/a"), 1 * kMs, 2 * kMs).view());
   tracker.OnData(server.Out(Ok(), 5 * kMs, 6 * kMs).view());
   ASSERT_EQ(exchanges.size(), 1u);
-  EXPECT_EQ(exchanges[0].request.target, "/a");
-  EXPECT_EQ(exchanges[0].response.status_code, 200);
+  EXPECT_EQ(exchanges[0].target(), "/a");
+  EXPECT_EQ(exchanges[0].status(), 200);
   EXPECT_EQ(exchanges[0].connection.role, ConnectionRole::kServer);
   EXPECT_EQ(exchanges[0].connection.local_port, 8080);
   EXPECT_EQ(exchanges[0].connection.peer_address, "10.0.0.2");
-  EXPECT_EQ(exchanges[0].request.first_chunk.exit_ns, 2 * kMs);
-  EXPECT_EQ(exchanges[0].response.last_chunk.exit_ns, 6 * kMs);
+  EXPECT_EQ(exchanges[0].request_start.exit_ns, 2 * kMs);
+  EXPECT_EQ(exchanges[0].response_end.exit_ns, 6 * kMs);
 }
 
 TEST_F(TrackerTest, ClientRequestsAreTheEgressDirection) {
@@ -39,7 +44,7 @@ TEST_F(TrackerTest, ClientRequestsAreTheEgressDirection) {
   tracker.OnData(client.In(Ok("", 404), 3 * kMs, 4 * kMs).view());
   ASSERT_EQ(exchanges.size(), 1u);
   EXPECT_EQ(exchanges[0].connection.role, ConnectionRole::kClient);
-  EXPECT_EQ(exchanges[0].response.status_code, 404);
+  EXPECT_EQ(exchanges[0].status(), 404);
 }
 
 TEST_F(TrackerTest, KeepAliveConnectionYieldsOneExchangePerRequest) {
@@ -50,7 +55,7 @@ TEST_F(TrackerTest, KeepAliveConnectionYieldsOneExchangePerRequest) {
     tracker.OnData(server.Out(Ok(), t + 2, t + 3).view());
   }
   ASSERT_EQ(exchanges.size(), 20u);
-  EXPECT_EQ(exchanges[19].request.target, "/k/19");
+  EXPECT_EQ(exchanges[19].target(), "/k/19");
   EXPECT_EQ(tracker.connection_count(), 1u);
 }
 
@@ -60,12 +65,12 @@ TEST_F(TrackerTest, PipelinedRequestsPairInOrder) {
   tracker.OnData(server.Out(Ok("a", 200) + Ok("b", 404), 3, 4).view());
   tracker.OnData(server.Out(Ok("c", 500), 5, 6).view());
   ASSERT_EQ(exchanges.size(), 3u);
-  EXPECT_EQ(exchanges[0].request.target, "/1");
-  EXPECT_EQ(exchanges[0].response.status_code, 200);
-  EXPECT_EQ(exchanges[1].request.target, "/2");
-  EXPECT_EQ(exchanges[1].response.status_code, 404);
-  EXPECT_EQ(exchanges[2].request.target, "/3");
-  EXPECT_EQ(exchanges[2].response.status_code, 500);
+  EXPECT_EQ(exchanges[0].target(), "/1");
+  EXPECT_EQ(exchanges[0].status(), 200);
+  EXPECT_EQ(exchanges[1].target(), "/2");
+  EXPECT_EQ(exchanges[1].status(), 404);
+  EXPECT_EQ(exchanges[2].target(), "/3");
+  EXPECT_EQ(exchanges[2].status(), 500);
 }
 
 TEST_F(TrackerTest, OutOfOrderEventsOfOneDirectionAreReordered) {
@@ -79,8 +84,8 @@ TEST_F(TrackerTest, OutOfOrderEventsOfOneDirectionAreReordered) {
   EXPECT_TRUE(exchanges.empty());
   tracker.OnData(head.view());
   ASSERT_EQ(exchanges.size(), 1u);
-  EXPECT_EQ(exchanges[0].response.status_code, 200);
-  EXPECT_EQ(exchanges[0].response.last_chunk.exit_ns, 6u);
+  EXPECT_EQ(exchanges[0].status(), 200);
+  EXPECT_EQ(exchanges[0].response_end.exit_ns, 6u);
 }
 
 TEST_F(TrackerTest, LostEventIsGivenUpOnAndLaterRequestsStillPair) {
@@ -94,13 +99,13 @@ TEST_F(TrackerTest, LostEventIsGivenUpOnAndLaterRequestsStillPair) {
   tracker.Expire(13 * kMs + StreamReorderer::kMaxHoldNs + 1);
   // Which request 201 answers is unknowable now: neither is paired with it.
   EXPECT_TRUE(exchanges.empty());
-  EXPECT_EQ(tracker.stats().unpaired_requests, 2u);
+  EXPECT_EQ(Http1Stats().unpaired_requests, 2u);
   // The connection carries on correctly after the hole.
   tracker.OnData(server.In(Get("/third"), 20 * kMs, 21 * kMs).view());
   tracker.OnData(server.Out(Ok("y", 202), 22 * kMs, 23 * kMs).view());
   ASSERT_EQ(exchanges.size(), 1u);
-  EXPECT_EQ(exchanges[0].request.target, "/third");
-  EXPECT_EQ(exchanges[0].response.status_code, 202);
+  EXPECT_EQ(exchanges[0].target(), "/third");
+  EXPECT_EQ(exchanges[0].status(), 202);
 }
 
 TEST_F(TrackerTest, ResponseFromBeforeTheFirstSeenRequestIsNotPaired) {
@@ -111,9 +116,9 @@ TEST_F(TrackerTest, ResponseFromBeforeTheFirstSeenRequestIsNotPaired) {
   tracker.OnData(server.In(Get("/new"), 5 * kMs, 6 * kMs).view());
   tracker.OnData(server.Out(Ok("new", 404), 7 * kMs, 8 * kMs).view());
   ASSERT_EQ(exchanges.size(), 1u);
-  EXPECT_EQ(exchanges[0].request.target, "/new");
-  EXPECT_EQ(exchanges[0].response.status_code, 404);
-  EXPECT_EQ(tracker.stats().unpaired_responses, 1u);
+  EXPECT_EQ(exchanges[0].target(), "/new");
+  EXPECT_EQ(exchanges[0].status(), 404);
+  EXPECT_EQ(Http1Stats().unpaired_responses, 1u);
 }
 
 TEST_F(TrackerTest, CloseFinishesResponseFramedByClose) {
@@ -133,7 +138,7 @@ TEST_F(TrackerTest, SameFdNewGenerationIsANewConnection) {
   tracker.OnData(second.In(Get("/two"), 3, 4).view());
   tracker.OnData(second.Out(Ok(), 5, 6).view());
   ASSERT_EQ(exchanges.size(), 1u);
-  EXPECT_EQ(exchanges[0].request.target, "/two");
+  EXPECT_EQ(exchanges[0].target(), "/two");
   EXPECT_EQ(tracker.connection_count(), 2u);
 }
 
@@ -142,7 +147,7 @@ TEST_F(TrackerTest, IdleConnectionsExpireAndCountUnpairedRequests) {
   tracker.OnData(server.In(Get("/hang"), 1, 2).view());
   tracker.Expire(2 + TrackerLimits{}.idle_timeout_ns + 1);
   EXPECT_EQ(tracker.connection_count(), 0u);
-  EXPECT_EQ(tracker.stats().unpaired_requests, 1u);
+  EXPECT_EQ(Http1Stats().unpaired_requests, 1u);
 }
 
 TEST_F(TrackerTest, GarbageOnAConnectionIsSkippedAndParsingRecovers) {
@@ -151,12 +156,18 @@ TEST_F(TrackerTest, GarbageOnAConnectionIsSkippedAndParsingRecovers) {
   tracker.OnData(server.In(Get("/after"), 3, 4).view());
   tracker.OnData(server.Out(Ok(), 5, 6).view());
   ASSERT_EQ(exchanges.size(), 1u);
-  EXPECT_EQ(exchanges[0].request.target, "/after");
+  EXPECT_EQ(exchanges[0].target(), "/after");
+}
+
+TEST_F(TrackerTest, EventsOfAProtocolWithoutParserAreCountedNotTracked) {
+  EventGenerator other(ZT_ROLE_CLIENT, 100, 7, 1, ZT_PROTO_OTHER);
+  tracker.OnData(other.Out(Get("/x"), 1, 2).view());
+  EXPECT_EQ(tracker.connection_count(), 0u);
+  EXPECT_EQ(tracker.stats().events_unknown_protocol, 1u);
 }
 
 TEST_F(TrackerTest, ConnectionTableIsBounded) {
-  ConnectionTracker small([this](HttpExchange&& e) { exchanges.push_back(std::move(e)); },
-                          TrackerLimits{.max_connections = 8});
+  ConnectionTracker small(&protocols::NewSession, recorder, TrackerLimits{.max_connections = 8});
   for (int fd = 0; fd < 100; ++fd) {
     EventGenerator server(ZT_ROLE_SERVER, 100, fd, 1);
     small.OnData(server.In(Get("/x"), static_cast<uint64_t>(fd), static_cast<uint64_t>(fd) + 1).view());

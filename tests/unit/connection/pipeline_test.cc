@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "agent/protocols/registry.h"
 #include "tests/testing/event_generator.h"
 
 namespace zerotrace {
@@ -29,7 +30,7 @@ class PipelineTest : public ::testing::Test {
   SpanBuilder builder{0};
   RecordingSink sink;
   std::vector<uint32_t> ignored;
-  Pipeline pipeline{ProcessSelector(kSelf, {}, ""), processes, builder, sink,
+  Pipeline pipeline{ProcessSelector(kSelf, {}, ""), processes, builder, sink, &protocols::NewSession,
                     [this](uint32_t tgid, int32_t) { ignored.push_back(tgid); }};
 };
 

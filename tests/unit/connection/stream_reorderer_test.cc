@@ -10,7 +10,7 @@ namespace {
 struct Recorder : StreamConsumer {
   std::string seen;
   uint64_t gap_bytes = 0;
-  void OnChunk(std::span<const uint8_t> captured, uint64_t, const http1::ChunkTiming&) override {
+  void OnChunk(std::span<const uint8_t> captured, uint64_t, const ChunkTiming&) override {
     seen.append(reinterpret_cast<const char*>(captured.data()), captured.size());
   }
   void OnGap(uint64_t lost) override {

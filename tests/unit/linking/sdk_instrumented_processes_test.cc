@@ -28,14 +28,23 @@ ConnectionInfo Connection(uint32_t pid, ConnectionRole role) {
   return c;
 }
 
-http1::Request Request(std::string traceparent, TraceLink link) {
-  http1::Request r;
-  r.method = "GET";
+// A request start of any protocol; owns what the RequestStart points at.
+struct TestRequest {
+  ChunkTiming first_chunk;
+  std::string traceparent;
+};
+
+TestRequest Request(std::string traceparent, TraceLink link) {
+  TestRequest r;
   r.traceparent = std::move(traceparent);
   r.first_chunk.trace.link = link;
   r.first_chunk.trace.trace_id[0] = 1;
   r.first_chunk.trace.span_id[0] = 1;
   return r;
+}
+
+void Offer(SdkInstrumentedProcesses& sdk, const ConnectionInfo& connection, const TestRequest& request) {
+  sdk.OnRequest({connection, request.first_chunk, {request.traceparent, {}}});
 }
 
 class FakeProc {
@@ -92,9 +101,9 @@ TEST(SdkInstrumentedProcesses, ProcessWithSdkEnvironmentReportsOwnSpans) {
 TEST(SdkInstrumentedProcesses, ServerThatOriginatesTheOutgoingTraceparentIsAnSdk) {
   FakeProc proc;
   SdkInstrumentedProcesses sdk(proc.fs());
-  sdk.OnRequest(Connection(20, ConnectionRole::kServer), Request(kReceived, TraceLink::kPeer));
+  Offer(sdk, Connection(20, ConnectionRole::kServer), Request(kReceived, TraceLink::kPeer));
   EXPECT_FALSE(sdk.ReportsOwnSpans(20));
-  sdk.OnRequest(Connection(20, ConnectionRole::kClient), Request(kOwnSpan, TraceLink::kThread));
+  Offer(sdk, Connection(20, ConnectionRole::kClient), Request(kOwnSpan, TraceLink::kThread));
   EXPECT_TRUE(sdk.ReportsOwnSpans(20));
   EXPECT_EQ(sdk.stats().by_traceparent, 1u);
 }
@@ -103,15 +112,15 @@ TEST(SdkInstrumentedProcesses, EventLoopServingSeveralRequestsCountsAsServing) {
   FakeProc proc;
   SdkInstrumentedProcesses sdk(proc.fs());
   // No traceparent came in at all; the call still carries a span of its own.
-  sdk.OnRequest(Connection(21, ConnectionRole::kClient), Request(kOwnSpan, TraceLink::kAmbiguous));
+  Offer(sdk, Connection(21, ConnectionRole::kClient), Request(kOwnSpan, TraceLink::kAmbiguous));
   EXPECT_TRUE(sdk.ReportsOwnSpans(21));
 }
 
 TEST(SdkInstrumentedProcesses, ProxyForwardingTheReceivedTraceparentIsNotAnSdk) {
   FakeProc proc;
   SdkInstrumentedProcesses sdk(proc.fs());
-  sdk.OnRequest(Connection(30, ConnectionRole::kServer), Request(kReceived, TraceLink::kRoot));
-  sdk.OnRequest(Connection(30, ConnectionRole::kClient), Request(kForwarded, TraceLink::kThread));
+  Offer(sdk, Connection(30, ConnectionRole::kServer), Request(kReceived, TraceLink::kRoot));
+  Offer(sdk, Connection(30, ConnectionRole::kClient), Request(kForwarded, TraceLink::kThread));
   EXPECT_FALSE(sdk.ReportsOwnSpans(30));
 }
 
@@ -119,17 +128,17 @@ TEST(SdkInstrumentedProcesses, ClientNotServingAnythingIsNotAnSdk) {
   FakeProc proc;
   SdkInstrumentedProcesses sdk(proc.fs());
   // curl -H 'traceparent: ...': a root request, no server request in flight.
-  sdk.OnRequest(Connection(40, ConnectionRole::kClient), Request(kOwnSpan, TraceLink::kRoot));
+  Offer(sdk, Connection(40, ConnectionRole::kClient), Request(kOwnSpan, TraceLink::kRoot));
   // A malformed header proves nothing either.
-  sdk.OnRequest(Connection(40, ConnectionRole::kClient), Request("00-zz", TraceLink::kThread));
+  Offer(sdk, Connection(40, ConnectionRole::kClient), Request("00-zz", TraceLink::kThread));
   EXPECT_FALSE(sdk.ReportsOwnSpans(40));
 }
 
 TEST(SdkInstrumentedProcesses, OtherProcessesReceivedHeadersDoNotCount) {
   FakeProc proc;
   SdkInstrumentedProcesses sdk(proc.fs());
-  sdk.OnRequest(Connection(50, ConnectionRole::kServer), Request(kReceived, TraceLink::kRoot));
-  sdk.OnRequest(Connection(51, ConnectionRole::kClient), Request(kForwarded, TraceLink::kThread));
+  Offer(sdk, Connection(50, ConnectionRole::kServer), Request(kReceived, TraceLink::kRoot));
+  Offer(sdk, Connection(51, ConnectionRole::kClient), Request(kForwarded, TraceLink::kThread));
   EXPECT_FALSE(sdk.ReportsOwnSpans(50));
   EXPECT_TRUE(sdk.ReportsOwnSpans(51));
 }
@@ -137,13 +146,13 @@ TEST(SdkInstrumentedProcesses, OtherProcessesReceivedHeadersDoNotCount) {
 TEST(SdkInstrumentedProcesses, MemoryIsBoundedAndForgetClearsAMark) {
   FakeProc proc;
   SdkInstrumentedProcesses sdk(proc.fs(), /*max_processes=*/2);
-  sdk.OnRequest(Connection(60, ConnectionRole::kClient), Request(kOwnSpan, TraceLink::kThread));
+  Offer(sdk, Connection(60, ConnectionRole::kClient), Request(kOwnSpan, TraceLink::kThread));
   EXPECT_TRUE(sdk.ReportsOwnSpans(60));
   sdk.Forget(60);
   EXPECT_FALSE(sdk.ReportsOwnSpans(60));  // a new process reusing the pid starts clean
-  sdk.OnRequest(Connection(61, ConnectionRole::kClient), Request(kOwnSpan, TraceLink::kThread));
-  sdk.OnRequest(Connection(62, ConnectionRole::kClient), Request(kOwnSpan, TraceLink::kThread));
-  sdk.OnRequest(Connection(63, ConnectionRole::kClient), Request(kOwnSpan, TraceLink::kThread));
+  Offer(sdk, Connection(61, ConnectionRole::kClient), Request(kOwnSpan, TraceLink::kThread));
+  Offer(sdk, Connection(62, ConnectionRole::kClient), Request(kOwnSpan, TraceLink::kThread));
+  Offer(sdk, Connection(63, ConnectionRole::kClient), Request(kOwnSpan, TraceLink::kThread));
   EXPECT_FALSE(sdk.ReportsOwnSpans(61));  // evicted, oldest first
   EXPECT_TRUE(sdk.ReportsOwnSpans(63));
 }

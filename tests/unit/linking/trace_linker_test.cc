@@ -27,22 +27,39 @@ KernelTraceContext Kernel(uint8_t trace, uint8_t span, uint8_t parent, TraceLink
   return k;
 }
 
-HttpExchange Exchange(ConnectionRole role, KernelTraceContext kernel, std::string traceparent = {}) {
-  HttpExchange ex;
+struct NoDetails final : ExchangeDetails {
+  void DescribeSpan(const zerotrace::Exchange&, const SpanMappingOptions&, Span&, AttributeWriter&) const override {}
+};
+const NoDetails kNoDetails;
+
+// An exchange of any protocol, as the linker sees it.
+struct TestExchange {
+  ConnectionInfo connection;
+  ChunkTiming first_chunk;
+  std::string traceparent;
+
+  RequestStart start() const { return {connection, first_chunk, {traceparent, {}}}; }
+  zerotrace::Exchange exchange() const {
+    return {connection, first_chunk, first_chunk, {traceparent, {}}, false, kNoDetails};
+  }
+};
+
+TestExchange Exchange(ConnectionRole role, KernelTraceContext kernel, std::string traceparent = {}) {
+  TestExchange ex;
   ex.connection.role = role;
-  ex.request.first_chunk.trace = kernel;
-  ex.request.traceparent = std::move(traceparent);
+  ex.first_chunk.trace = kernel;
+  ex.traceparent = std::move(traceparent);
   return ex;
 }
 
 // What the span builder does before the linker: the header's context, or
 // fresh ids.
-Span BuiltSpan(const HttpExchange& ex) {
+Span BuiltSpan(const TestExchange& ex) {
   Span span;
   span.kind = ex.connection.role == ConnectionRole::kServer ? SpanKind::kServer : SpanKind::kClient;
   span.trace_id = Id<16>(200);
   span.span_id = Id<8>(200);
-  if (auto tp = ParseTraceParent(ex.request.traceparent)) {
+  if (auto tp = ParseTraceParent(ex.traceparent)) {
     span.trace_id = tp->trace_id;
     if (span.kind == SpanKind::kServer) span.parent_span_id = tp->parent_id;
     else span.span_id = tp->parent_id;
@@ -50,10 +67,10 @@ Span BuiltSpan(const HttpExchange& ex) {
   return span;
 }
 
-Span Link(TraceLinker& linker, const HttpExchange& ex) {
-  linker.OnRequest(ex.connection, ex.request);
+Span Link(TraceLinker& linker, const TestExchange& ex) {
+  linker.OnRequest(ex.start());
   Span span = BuiltSpan(ex);
-  linker.Apply(ex, span);
+  linker.Apply(ex.exchange(), span);
   return span;
 }
 
@@ -81,12 +98,12 @@ TEST(TraceLinker, WithoutKernelContextTheBuildersChoiceStands) {
 
 TEST(TraceLinker, ServerJoiningATraceparentTakesItsChildrenAlong) {
   TraceLinker linker;
-  const HttpExchange server_ex = Exchange(ConnectionRole::kServer, Kernel(1, 10, 0, TraceLink::kRoot), kHeader);
-  linker.OnRequest(server_ex.connection, server_ex.request);
+  const TestExchange server_ex = Exchange(ConnectionRole::kServer, Kernel(1, 10, 0, TraceLink::kRoot), kHeader);
+  linker.OnRequest(server_ex.start());
   // The child completes before its parent, and carries the kernel's trace id.
   const Span child = Link(linker, Exchange(ConnectionRole::kClient, Kernel(1, 11, 10, TraceLink::kThread)));
   Span server = BuiltSpan(server_ex);
-  linker.Apply(server_ex, server);
+  linker.Apply(server_ex.exchange(), server);
 
   const auto tp = *ParseTraceParent(kHeader);
   EXPECT_EQ(server.trace_id, tp.trace_id);
@@ -145,11 +162,11 @@ TEST(TraceLinker, ChildrenOfARefusedJoinStayInTheServersOwnTrace) {
   TraceLinker linker;
   for (uint32_t i = 0; i < TraceLinker::kMaxJoinsPerParent; ++i)
     Link(linker, Exchange(ConnectionRole::kServer, Kernel(100, static_cast<uint8_t>(i), 0, TraceLink::kRoot), kHeader));
-  const HttpExchange refused = Exchange(ConnectionRole::kServer, Kernel(7, 70, 0, TraceLink::kRoot), kHeader);
-  linker.OnRequest(refused.connection, refused.request);
+  const TestExchange refused = Exchange(ConnectionRole::kServer, Kernel(7, 70, 0, TraceLink::kRoot), kHeader);
+  linker.OnRequest(refused.start());
   const Span child = Link(linker, Exchange(ConnectionRole::kClient, Kernel(7, 71, 70, TraceLink::kThread)));
   Span server = BuiltSpan(refused);
-  linker.Apply(refused, server);
+  linker.Apply(refused.exchange(), server);
   EXPECT_EQ(server.trace_id, Id<16>(7));
   EXPECT_EQ(child.trace_id, Id<16>(7));
   EXPECT_EQ(child.parent_span_id, server.span_id);

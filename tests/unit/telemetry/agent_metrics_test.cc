@@ -27,12 +27,14 @@ AgentSnapshot DistinctValues() {
   s.tracker.connections_expired = 111;
   s.tracker.connections_evicted = 112;
   s.open_connections = 113;
-  s.tracker.exchanges = 114;
-  s.tracker.unpaired_requests = 115;
-  s.tracker.unpaired_responses = 116;
-  s.parser.messages = 117;
-  s.parser.garbage_chunks = 118;
-  s.parser.resyncs = 119;
+  ProtocolStats http1;
+  http1.exchanges = 114;
+  http1.unpaired_requests = 115;
+  http1.unpaired_responses = 116;
+  http1.messages = 117;
+  http1.garbage_chunks = 118;
+  http1.resyncs = 119;
+  s.protocols.push_back({"http1", http1});
   s.pipeline.self_exchanges = 120;
   s.pipeline.spans = 121;
   s.exporter = {122, 123, 124, 125, 126};  // exported, dropped, failed, rejected, retries
@@ -67,20 +69,20 @@ TEST(AgentMetrics, EveryValueComesFromItsSnapshotField) {
            "zerotrace_events_dropped_total{reason=\"malformed\"} 103",
            "zerotrace_events_dropped_total{reason=\"out_of_order\"} 104",
            "zerotrace_events_filtered_total 105",
-           "zerotrace_kernel_connections_classified_total{protocol=\"http\"} 106",
-           "zerotrace_kernel_connections_classified_total{protocol=\"other\"} 107",
+           "zerotrace_kernel_connections_classified_total{verdict=\"traced\"} 106",
+           "zerotrace_kernel_connections_classified_total{verdict=\"ignored\"} 107",
            "zerotrace_kernel_connection_table_full_total 108",
            "zerotrace_connections_opened_total 109",
            "zerotrace_connections_ended_total{reason=\"closed\"} 110",
            "zerotrace_connections_ended_total{reason=\"expired\"} 111",
            "zerotrace_connections_ended_total{reason=\"evicted\"} 112",
            "zerotrace_connections_tracked 113",
-           "zerotrace_http_exchanges_total 114",
-           "zerotrace_http_unpaired_total{message=\"request\"} 115",
-           "zerotrace_http_unpaired_total{message=\"response\"} 116",
-           "zerotrace_http_messages_parsed_total 117",
-           "zerotrace_http_parse_errors_total{kind=\"garbage_chunk\"} 118",
-           "zerotrace_http_parse_errors_total{kind=\"resync\"} 119",
+           "zerotrace_exchanges_total{protocol=\"http1\"} 114",
+           "zerotrace_unpaired_total{protocol=\"http1\",message=\"request\"} 115",
+           "zerotrace_unpaired_total{protocol=\"http1\",message=\"response\"} 116",
+           "zerotrace_messages_parsed_total{protocol=\"http1\"} 117",
+           "zerotrace_parse_errors_total{protocol=\"http1\",kind=\"garbage_chunk\"} 118",
+           "zerotrace_parse_errors_total{protocol=\"http1\",kind=\"resync\"} 119",
            "zerotrace_self_exchanges_skipped_total 120",
            "zerotrace_spans_built_total 121",
            "zerotrace_spans_exported_total 122",

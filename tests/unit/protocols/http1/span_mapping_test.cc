@@ -1,4 +1,6 @@
-#include "agent/span/span_builder.h"
+// HTTP/1.x exchanges through the span builder and the HTTP span mapping:
+// what a user sees of an HTTP request in its span.
+#include "agent/protocols/http1/span_mapping.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -6,6 +8,7 @@
 #include <set>
 
 #include "agent/model/ids.h"
+#include "agent/span/span_builder.h"
 #include "agent/model/semconv.h"
 
 namespace zerotrace {
@@ -13,6 +16,33 @@ namespace {
 
 namespace sc = semconv;
 using ::testing::IsSubsetOf;
+
+// A paired request and response on a connection, owned by the test.
+struct HttpExchange {
+  ConnectionInfo connection;
+  http1::Request request;
+  http1::Response response;
+};
+
+// Builds into `span` (a recycled span when it is not fresh).
+void BuildInto(const SpanBuilder& builder, const HttpExchange& ex,
+               std::shared_ptr<const Resource> resource, Span& span) {
+  http1::SpanMapping mapping;
+  mapping.Point(ex.request, ex.response);
+  const Exchange exchange{.connection = ex.connection,
+                          .request_start = ex.request.first_chunk,
+                          .response_end = ex.response.last_chunk,
+                          .propagated = {ex.request.traceparent, ex.request.tracestate},
+                          .details = mapping};
+  builder.BuildInto(exchange, std::move(resource), span);
+}
+
+Span BuildWith(const SpanBuilder& builder, const HttpExchange& ex,
+               std::shared_ptr<const Resource> resource = nullptr) {
+  Span span;
+  BuildInto(builder, ex, std::move(resource), span);
+  return span;
+}
 
 constexpr int64_t kOffset = 1'700'000'000'000'000'000;  // unix ns at monotonic 0
 constexpr std::string_view kTraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -90,7 +120,7 @@ std::string AllStringValues(const Span& span) {
 }
 
 Span Build(const HttpExchange& ex, SpanBuilderOptions options = {}) {
-  return SpanBuilder(kOffset, options).Build(ex, nullptr);
+  return BuildWith(SpanBuilder(kOffset, options), ex);
 }
 
 // ---- kind and name ----
@@ -111,7 +141,7 @@ TEST(SpanBuilder, NameIsTemplatedMethodAndPath) {
 
 TEST(SpanBuilder, ResourceIsAttached) {
   auto resource = std::make_shared<const Resource>(Resource{7, "svc", {}});
-  Span span = SpanBuilder(kOffset).Build(ServerExchange(), resource);
+  Span span = BuildWith(SpanBuilder(kOffset), ServerExchange(), resource);
   EXPECT_EQ(span.resource, resource);
 }
 
@@ -149,7 +179,7 @@ TEST(SpanBuilder, ClockOffsetCanBeUpdated) {
   SpanBuilder builder(kOffset);
   builder.set_monotonic_to_unix_offset_ns(kOffset + 1'000'000);
   EXPECT_EQ(builder.monotonic_to_unix_offset_ns(), kOffset + 1'000'000);
-  Span span = builder.Build(ServerExchange(), nullptr);
+  Span span = BuildWith(builder, ServerExchange());
   EXPECT_EQ(span.start_unix_ns, static_cast<uint64_t>(kOffset) + 1'000'000 + 5000);
 }
 
@@ -484,12 +514,12 @@ TEST(SpanBuilder, BuildIntoARecycledSpanLeavesNothingStale) {
   rich.request.method = "BREW";
   rich.response.status_code = 500;
   Span span;
-  builder.BuildInto(rich, nullptr, span);
+  BuildInto(builder, rich, nullptr, span);
 
   HttpExchange plain = ServerExchange();
   plain.request.host.clear();
-  builder.BuildInto(plain, nullptr, span);
-  Span fresh = builder.Build(plain, nullptr);
+  BuildInto(builder, plain, nullptr, span);
+  Span fresh = BuildWith(builder, plain);
 
   EXPECT_EQ(span.kind, fresh.kind);
   EXPECT_EQ(span.name, fresh.name);
