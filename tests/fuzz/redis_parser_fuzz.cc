@@ -6,11 +6,11 @@
 //   and Close. Beyond "no crash, no sanitizer report" it checks that what
 //   reaches a span is bounded and printable, that pending() stays bounded and
 //   that the stats agree with what the handler saw.
-// - Generated: the input describes valid commands and
-//   one valid reply each (any RESP2/RESP3 type, nested, attributes, pushes
-//   between them), serialised and split at input-chosen points. The session
-//   must report exactly those exchanges, in order, and no value (values carry
-//   a marker) nor error message may appear in any span.
+// - Generated: the input describes valid commands and one valid reply each
+//   (any RESP2/RESP3 type, nested, attributes, pushes between them),
+//   serialised and split at input-chosen points. The session must report
+//   exactly those exchanges, in order, and no value (values carry a marker)
+//   nor error message may appear in any span.
 // - Ping-pong: a client waiting for each reply, with lost events and partly
 //   captured chunks on both sides: every exchange must pair a command with
 //   its own reply.
@@ -28,7 +28,6 @@
 #include "agent/connection/exchange.h"
 #include "agent/connection/protocol_session.h"
 #include "agent/model/attribute_writer.h"
-#include "agent/model/semconv.h"
 #include "agent/protocols/redis/matcher.h"
 #include "agent/protocols/redis/session.h"
 
