@@ -1,7 +1,7 @@
 #include "agent/protocols/registry.h"
 
 #include "agent/protocols/http1/session.h"
-//TMP #include "agent/protocols/redis/session.h"
+#include "agent/protocols/redis/session.h"
 #include "bpf/zerotrace_events.h"
 
 namespace zerotrace::protocols {
@@ -17,7 +17,7 @@ struct RegisteredProtocol {
 
 constexpr RegisteredProtocol kProtocols[] = {
     {ZT_PROTO_HTTP1, "http1", &http1::NewSession},
-//TMP     {ZT_PROTO_REDIS, "redis", &redis::NewSession},
+    {ZT_PROTO_REDIS, "redis", &redis::NewSession},
 };
 
 const RegisteredProtocol* Find(uint8_t protocol) {

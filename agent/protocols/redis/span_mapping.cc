@@ -4,6 +4,7 @@
 
 #include "agent/model/printable_text.h"
 #include "agent/model/semconv.h"
+#include "agent/protocols/network_attributes.h"
 #include "agent/protocols/redis/command_table.h"
 
 namespace zerotrace::redis {
@@ -126,8 +127,7 @@ void ExchangeDescription::DescribeSpan(const Exchange& exchange, const SpanMappi
   const uint16_t server_port = client ? conn.peer_port : conn.local_port;
   if (!server_address.empty()) w.String(sc::kServerAddress, server_address);
   if (server_port != 0) w.Int(sc::kServerPort, server_port);
-  if (!conn.peer_address.empty()) w.String(sc::kNetworkPeerAddress, conn.peer_address);
-  if (conn.peer_port != 0) w.Int(sc::kNetworkPeerPort, conn.peer_port);
+  WriteNetworkAttributes(conn, w);
 
   if (reply.is_error()) {
     const std::string_view code = ErrorCode(reply);

@@ -11,6 +11,7 @@
 #include "agent/events/recording_writer.h"
 #include "agent/events/resource_codec.h"
 #include "agent/pipeline.h"
+#include "agent/protocols/registry.h"
 #include "tests/testing/event_generator.h"
 #include "tests/unit/events/recording_test_support.h"
 
@@ -186,7 +187,7 @@ class ReplayThroughPipeline : public ::testing::Test {
     explicit Run(SpanSink& sink)
         : processes(ProcessRegistryOptions{.proc_root = "/dev/null/none", .host_name = "h"}),
           builder(1'000'000),
-          pipeline(ProcessSelector(1, {}, ""), processes, builder, sink, nullptr) {}
+          pipeline(ProcessSelector(1, {}, ""), processes, builder, sink, &protocols::NewSession, nullptr) {}
     ProcessRegistry processes;
     SpanBuilder builder;
     Pipeline pipeline;
