@@ -159,6 +159,23 @@ TEST_F(TrackerTest, GarbageOnAConnectionIsSkippedAndParsingRecovers) {
   EXPECT_EQ(exchanges[0].target(), "/after");
 }
 
+TEST_F(TrackerTest, EachConnectionGoesToTheSessionOfItsProtocol) {
+  EventGenerator web(ZT_ROLE_CLIENT, 100, 7, 1, ZT_PROTO_HTTP1);
+  EventGenerator cache(ZT_ROLE_CLIENT, 100, 9, 1, ZT_PROTO_REDIS);
+  tracker.OnData(cache.Out("*2\r\n$3\r\nGET\r\n$6\r\nuser:1\r\n", 1, 2).view());
+  tracker.OnData(web.Out(Get("/w"), 3, 4).view());
+  tracker.OnData(cache.In("$5\r\nhello\r\n", 5, 6).view());
+  tracker.OnData(web.In(Ok(), 7, 8).view());
+  ASSERT_EQ(exchanges.size(), 2u);
+  EXPECT_EQ(exchanges[0].span.name, "GET");
+  EXPECT_EQ(exchanges[0].String("db.system.name"), "redis");
+  EXPECT_EQ(exchanges[0].String("db.query.text"), "GET user:1");
+  EXPECT_EQ(exchanges[1].target(), "/w");
+  const ProtocolStatsById stats = tracker.protocol_stats();
+  EXPECT_EQ(stats[ZT_PROTO_REDIS].exchanges, 1u);
+  EXPECT_EQ(stats[ZT_PROTO_HTTP1].exchanges, 1u);
+}
+
 TEST_F(TrackerTest, EventsOfAProtocolWithoutParserAreCountedNotTracked) {
   EventGenerator other(ZT_ROLE_CLIENT, 100, 7, 1, ZT_PROTO_OTHER);
   tracker.OnData(other.Out(Get("/x"), 1, 2).view());
