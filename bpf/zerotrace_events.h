@@ -42,6 +42,8 @@ enum zt_protocol {
 	ZT_PROTO_OTHER = 2, /* not something we parse: no further events */
 	ZT_PROTO_TLS = 3,   /* TLS records on the socket: the ciphertext is never sent up;
 			     * the plaintext comes from TLS library probes (tls_openssl.h) */
+	ZT_PROTO_REDIS = 4, /* RESP2/RESP3, client side only: a Redis server's own
+			     * connections are OTHER */
 };
 
 /* Which syscall produced a data event; for --verbose and tests. */

@@ -11,12 +11,14 @@
 
 #include "protocols/http1.bpf.h"
 #include "protocols/protocol.bpf.h"
+#include "protocols/redis.bpf.h"
 #include "zerotrace_events.h"
 
 /* X(enum zt_protocol value, header name), in the order inference tries
  * them: cheap and specific first. */
 #define ZT_PROTOCOLS(X)            \
-	X(ZT_PROTO_HTTP1, http1)
+	X(ZT_PROTO_HTTP1, http1)   \
+	X(ZT_PROTO_REDIS, redis)
 
 /* The first protocol of the chain whose opening the bytes show, among
  * those `among` allows (ZT_PROTO_UNKNOWN: all; a protocol: that one only),
