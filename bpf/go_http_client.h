@@ -26,26 +26,22 @@
  * client's own goroutines (dialConnFor, writeLoop) are started the same
  * way, and inheriting through them would hand one caller's context to
  * every request a shared connection writes later. Calls made from such
- * goroutines stay roots.
- *
- * Included once, by socket_trace.bpf.c, after trace_context.h. */
+ * goroutines stay roots. */
 #ifndef ZEROTRACE_GO_HTTP_CLIENT_H
 #define ZEROTRACE_GO_HTTP_CLIENT_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+
+#include "go_client_parent.h"
+#include "go_runtime.h"
+#include "trace_context.h"
 
 struct go_request_key {
 	__u32 tgid;
 	__u32 _pad;
 	__u64 request; /* *http.Request in that process */
-};
-
-/* What a client request's caller was handling when it asked for it. */
-struct go_client_parent {
-	__u8 trace_id[16];
-	__u8 span_id[8]; /* the parent span (link ZT_LINK_THREAD only) */
-	__u8 link;       /* ZT_LINK_THREAD, ZT_LINK_AMBIGUOUS or ZT_LINK_ROOT */
-	__u8 _pad[7];
 };
 
 /* LRU: a request that is never written (dial failed, cancelled) leaves its
@@ -56,50 +52,6 @@ struct {
 	__type(key, struct go_request_key);
 	__type(value, struct go_client_parent);
 } go_request_parents SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64); /* goroutine key of the writer */
-	__type(value, struct go_client_parent);
-} go_writer_parents SEC(".maps");
-
-/* Called by start_client_request in a Go process: the request the goroutine
- * `writer` starts writing now was asked for by a caller; its context, if a
- * record is there. */
-static __always_inline bool take_go_client_parent(__u64 writer, struct zt_trace_context *ctx)
-{
-	struct go_client_parent *p = bpf_map_lookup_elem(&go_writer_parents, &writer);
-	if (!p)
-		return false;
-	if (p->link == ZT_LINK_THREAD) {
-		__builtin_memcpy(ctx->trace_id, p->trace_id, 16);
-		__builtin_memcpy(ctx->parent_span_id, p->span_id, 8);
-		ctx->link = ZT_LINK_THREAD;
-	} else {
-		new_trace(ctx);
-		if (p->link == ZT_LINK_AMBIGUOUS) {
-			ctx->link = ZT_LINK_AMBIGUOUS;
-			count(ZT_COUNTER_LINK_AMBIGUOUS);
-		}
-	}
-	bpf_map_delete_elem(&go_writer_parents, &writer);
-	return true;
-}
-
-/* The Go process of the current uprobe hit, if its goroutine is readable. */
-static __always_inline struct go_process *go_uprobe_process(struct pt_regs *ctx, __u32 *tgid,
-							     __u64 *goroutine)
-{
-	*tgid = bpf_get_current_pid_tgid() >> 32;
-	if (*tgid == self_tgid || !tgid_wanted(*tgid))
-		return NULL;
-	struct go_process *go = bpf_map_lookup_elem(&go_processes, tgid);
-	if (!go)
-		return NULL;
-	*goroutine = goroutine_key(*tgid, go, ctx->r14);
-	return *goroutine ? go : NULL;
-}
 
 /* net/http.(*persistConn).roundTrip entry: RAX = pc, RBX = treq. */
 SEC("uprobe")

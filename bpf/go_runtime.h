@@ -15,11 +15,16 @@
  * running a Go program it understood (probes/go_probes.cc), at start and
  * when a program is started; exec and exit drop the entry
  * (process_lifecycle.h). Processes without an entry are treated as
- * threaded programs. Included once, by socket_trace.bpf.c, before
- * trace_context.h. */
+ * threaded programs. */
 #ifndef ZEROTRACE_GO_RUNTIME_H
 #define ZEROTRACE_GO_RUNTIME_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
+#include "connection.h"
+#include "settings.h"
 #include "socket_trace_maps.h"
 
 /* A goroutine as one 64-bit key, unique on the host: the top bit set (a
@@ -67,6 +72,21 @@ static __always_inline __u64 current_goroutine_key(__u32 tgid, const struct go_p
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	__u64 g = BPF_CORE_READ(regs, r14);
 	return goroutine_key(tgid, go, g);
+}
+
+/* The Go process of the current uprobe hit, if it is traced and its
+ * goroutine (R14 at the probe) is readable. */
+static __always_inline struct go_process *go_uprobe_process(struct pt_regs *ctx, __u32 *tgid,
+							     __u64 *goroutine)
+{
+	*tgid = bpf_get_current_pid_tgid() >> 32;
+	if (*tgid == self_tgid || !tgid_wanted(*tgid))
+		return NULL;
+	struct go_process *go = bpf_map_lookup_elem(&go_processes, tgid);
+	if (!go)
+		return NULL;
+	*goroutine = goroutine_key(*tgid, go, ctx->r14);
+	return *goroutine ? go : NULL;
 }
 
 /* Who handles requests for the linking rules: the thread, or in a Go

@@ -1,10 +1,8 @@
 /* TLS plaintext from Go's crypto/tls: uprobes at the entry of
  * crypto/tls.(*Conn).Write and .Read, and on every RET instruction of both
  * (never uretprobes: Go moves goroutine stacks, and a rewritten return
- * address crashes the runtime). Included at the end of socket_trace.bpf.c,
- * after tls_openssl.h, whose plaintext path it shares: the bytes go up as
- * data events of the TCP connection (syscall ZT_SYS_SSL_*), whose
- * ciphertext (ZT_PROTO_TLS) is never sent up.
+ * address crashes the runtime). The plaintext goes up as OpenSSL's does
+ * (tls_plaintext.h).
  *
  * Go's register ABI: at entry RAX = c (*tls.Conn), RBX = b's data, RCX =
  * len(b); at a RET, RAX = n. A call in progress is keyed by goroutine
@@ -18,7 +16,16 @@
 #ifndef ZEROTRACE_GO_TLS_H
 #define ZEROTRACE_GO_TLS_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+
+#include "counters.h"
+#include "go_runtime.h"
+#include "maps.h"
+#include "protocols/inference.bpf.h"
+#include "tls_plaintext.h"
+#include "trace_context.h"
 
 struct go_tls_call {
 	__u64 conn; /* *tls.Conn */
@@ -68,14 +75,17 @@ static __always_inline int go_tls_enter(struct pt_regs *ctx, __u8 direction)
 		.direction = direction,
 	};
 	/* A client request gets its context before its bytes leave. */
-	if (direction == ZT_DIR_EGRESS && user_bytes_start_request(call.buf, ctx->cx)) {
+	__u8 protocol = direction == ZT_DIR_EGRESS
+				? user_request_protocol(ZT_PROTO_UNKNOWN, call.buf, ctx->cx)
+				: ZT_PROTO_UNKNOWN;
+	if (protocol != ZT_PROTO_UNKNOWN) {
 		struct conn_state *conn = NULL;
 		__s32 fd = go_tls_socket(go, call.conn);
 		if (fd >= 0) {
 			__u64 ck = conn_key(tgid, fd);
 			conn = bpf_map_lookup_elem(&conns, &ck);
 		}
-		if (!conn || conn->role != ZT_ROLE_SERVER)
+		if (tls_client_request(conn, protocol))
 			start_client_request(conn, bpf_get_current_pid_tgid(), false, 0, &call.trace);
 	}
 	bpf_map_update_elem(&go_tls_calls, &goroutine, &call, BPF_ANY);

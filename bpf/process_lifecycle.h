@@ -1,5 +1,5 @@
 /* Processes starting programs and exiting: sched_process_exec and
- * sched_process_exit. Included at the end of socket_trace.bpf.c.
+ * sched_process_exit.
  *
  * Exit is where per-process state is dropped, so churn cannot fill the maps:
  * every thread's own entries (syscalls and TLS calls in progress, in-flight
@@ -10,6 +10,22 @@
  * of the exit of processes the programs had met (connections to finish). */
 #ifndef ZEROTRACE_PROCESS_LIFECYCLE_H
 #define ZEROTRACE_PROCESS_LIFECYCLE_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
+#include "counters.h"
+#include "go_client_parent.h"
+#include "go_http_client.h"
+#include "go_runtime.h"
+#include "go_tls.h"
+#include "maps.h"
+#include "openssl_sockets.h"
+#include "ring_buffer.h"
+#include "settings.h"
+#include "trace_context.h"
+#include "traceparent_injection.h"
 
 static __always_inline void send_process_event(__u32 type, __u32 tgid)
 {

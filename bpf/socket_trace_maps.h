@@ -1,6 +1,7 @@
-/* Maps and per-connection state of socket_trace.bpf.c. Kernel-only: userspace
- * reaches these through the skeleton, and reads events through
- * zerotrace_events.h. */
+/* The values of the kernel side's maps that the loader (probes/) also reads
+ * or writes, and per-connection state: C shared by the BPF programs and
+ * C++. The maps themselves are in maps.h and in the headers that use them;
+ * events reach userspace through zerotrace_events.h. */
 #ifndef ZEROTRACE_SOCKET_TRACE_MAPS_H
 #define ZEROTRACE_SOCKET_TRACE_MAPS_H
 
@@ -15,8 +16,9 @@
 #define ZT_TGID_IGNORE 2 /* never traced (e.g. --exe did not match) */
 
 /* One entry per (tgid, fd) the programs have looked at. Non-sockets and
- * sockets we do not parse are kept too, as ZT_PROTO_OTHER, so the next
- * syscall on that fd costs one lookup and nothing more. */
+ * sockets we do not parse (or whose side we do not trace) are kept too, as
+ * ZT_PROTO_OTHER, so the next syscall on that fd costs one lookup and
+ * nothing more. */
 struct conn_state {
 	__u64 generation;
 	__u64 bytes[2]; /* per enum zt_direction */

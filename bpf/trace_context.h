@@ -15,13 +15,21 @@
  *   the connection's addresses and the TCP sequence number of the request's
  *   first byte, before the bytes are sent; the server end looks it up with
  *   the sequence number of the first byte it reads. Same connection, same
- *   byte: certain, whatever the timing, keep-alive or pipelining.
- *
- * Included once, by socket_trace.bpf.c. */
+ *   byte: certain, whatever the timing, keep-alive or pipelining. Only
+ *   protocols with a traced server side publish (PROTO_TRAIT_PEER_LINK). */
 #ifndef ZEROTRACE_TRACE_CONTEXT_H
 #define ZEROTRACE_TRACE_CONTEXT_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "counters.h"
+#include "go_client_parent.h"
+#include "go_runtime.h"
 #include "socket_trace_maps.h"
+#include "trace_ids.h"
 
 /* Server requests a thread is handling. `known` holds while exactly one is
  * and it is the one in trace_id/span_id; after any overlap it stays unknown
@@ -65,30 +73,6 @@ struct {
 	__type(key, struct seq_key);
 	__type(value, struct peer_span);
 } client_requests SEC(".maps");
-
-static __always_inline void random_bytes(__u8 *out, int n)
-{
-	for (int i = 0; i < n; i += 4) {
-		__u32 r = bpf_get_prandom_u32();
-		__builtin_memcpy(out + i, &r, 4);
-	}
-}
-
-static __always_inline void new_span_id(struct zt_trace_context *ctx)
-{
-	random_bytes(ctx->span_id, 8);
-	if (ctx->span_id[0] == 0)
-		ctx->span_id[0] = 1; /* all-zero is invalid in W3C trace context */
-}
-
-static __always_inline void new_trace(struct zt_trace_context *ctx)
-{
-	random_bytes(ctx->trace_id, 16);
-	if (ctx->trace_id[0] == 0)
-		ctx->trace_id[0] = 1;
-	__builtin_memset(ctx->parent_span_id, 0, 8);
-	ctx->link = ZT_LINK_ROOT;
-}
 
 static __always_inline void copy_address(__u8 *dst, const __u8 *src)
 {
@@ -164,8 +148,6 @@ static __always_inline void inflight_remove(__u64 owner)
 	set->count -= 1;
 	set->known = 0;
 }
-
-static __always_inline bool take_go_client_parent(__u64 writer, struct zt_trace_context *ctx);
 
 /* A client request is about to be sent on `conn` by the current thread:
  * decide its span's context and publish it for the server end. In a Go

@@ -5,24 +5,41 @@
  *    (TCP_CONNECT_CB runs in the connecting thread), its socket is marked;
  *    once established, a marked socket joins the inject_socks sockhash.
  * 2. The write/send syscall tracepoints decide the client request's span
- *    ids at entry (trace_context.h) and, when the request carries no
- *    traceparent of its own, set pending_io.inject (inject_pending).
+ *    ids at entry (trace_context.h) and, when the request is of a protocol
+ *    that takes a traceparent (PROTO_TRAIT_TRACEPARENT: HTTP/1.x) and
+ *    carries none of its own, set pending_io.inject (inject_pending).
  * 3. sk_msg, run by the kernel on every message sent on a socket in the
  *    sockhash, in the sending thread: if that thread's pending syscall asks
  *    for it, it inserts "traceparent: 00-<trace>-<span>-01\r\n" after the
  *    request line, so the next hop continues the trace.
  *
- * Off unless the loader sets inject_enabled and attaches both programs.
- * Included once, by socket_trace.bpf.c. */
+ * Off unless the loader sets inject_enabled and attaches both programs. */
 #ifndef ZEROTRACE_TRACEPARENT_INJECTION_H
 #define ZEROTRACE_TRACEPARENT_INJECTION_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "connection.h"
+#include "counters.h"
+#include "maps.h"
+#include "settings.h"
 #include "socket_trace_maps.h"
 
 #define ZT_TRACEPARENT_LINE_LEN 70 /* "traceparent: " + 55 + "\r\n" */
 #define ZT_HEADER_SCAN_BYTES 1024   /* how far into a request we look for the request line / header */
 
-const volatile __u8 inject_enabled = 0;
+/* What a client request's send decided at entry, by thread, for the
+ * requests the sk_msg program below edits: it cannot reach the task
+ * storage the send's exit reads (pending_sends). LRU: a thread that dies
+ * inside the syscall never reaches its exit. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64); /* pid_tgid */
+	__type(value, struct pending_io);
+} inject_pending SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

@@ -33,14 +33,17 @@ enum zt_role {
 	ZT_ROLE_CLIENT = 2, /* the socket came from connect(), or it first wrote a request */
 };
 
-/* Application protocol the kernel side classified the connection as. */
+/* Application protocol the kernel side classified the connection as
+ * (bpf/protocols/inference.bpf.h). A data event's hdr.protocol is that of
+ * its bytes: for TLS, the plaintext's; never UNKNOWN, OTHER or TLS. */
 enum zt_protocol {
 	ZT_PROTO_UNKNOWN = 0, /* not seen enough bytes yet */
 	ZT_PROTO_HTTP1 = 1,
 	ZT_PROTO_OTHER = 2, /* not something we parse: no further events */
 	ZT_PROTO_TLS = 3,   /* TLS records on the socket: the ciphertext is never sent up;
 			     * the plaintext comes from TLS library probes (tls_openssl.h) */
-	ZT_PROTO_REDIS = 4,
+	ZT_PROTO_REDIS = 4, /* RESP2/RESP3, client side only: a Redis server's own
+			     * connections are OTHER */
 };
 
 /* Which syscall produced a data event; for --verbose and tests. */
@@ -145,8 +148,8 @@ struct zt_process_event {
 /* Counters the kernel side keeps (a per-CPU array indexed by these). */
 enum zt_counter {
 	ZT_COUNTER_EVENTS_LOST = 0,     /* ring buffer full */
-	ZT_COUNTER_CONNS_TRACKED = 1,   /* connections classified HTTP */
-	ZT_COUNTER_CONNS_IGNORED = 2,   /* connections classified other */
+	ZT_COUNTER_CONNS_TRACKED = 1,   /* connections classified as a protocol we parse */
+	ZT_COUNTER_CONNS_IGNORED = 2,   /* connections classified other (or a side not traced) */
 	ZT_COUNTER_CONN_TABLE_FULL = 3, /* could not track a connection */
 	ZT_COUNTER_LINK_AMBIGUOUS = 4,  /* client requests left unlinked: thread had several */
 	ZT_COUNTER_LINK_PEER = 5,       /* server requests joined to a client on this host */
