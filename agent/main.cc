@@ -26,6 +26,7 @@
 #include "agent/span/clock_offset.h"
 #include "agent/span/span_builder.h"
 #include "agent/telemetry/agent_snapshot.h"
+#include "agent/telemetry/stats_file.h"
 #include "agent/telemetry/telemetry_server.h"
 #include "agent/telemetry/telemetry_state.h"
 #include "exporter/otlp/batch_span_processor.h"
@@ -224,6 +225,16 @@ int Replay(const AgentConfig& config) {
   return 0;
 }
 
+// --stats-file: the final counters, exactly as /metrics would serve them now.
+// The run's exit code: 1 when the file asked for cannot be written.
+int WriteFinalStats(const std::string& path, const telemetry::TelemetryState& state) {
+  if (path.empty()) return 0;
+  std::string error;
+  if (telemetry::WriteStatsFile(path, state.RenderMetrics(), &error)) return 0;
+  spdlog::error("{}", error);
+  return 1;
+}
+
 int Run(const AgentConfig& config) {
   if (!config.replay_file.empty()) return Replay(config);
 
@@ -380,7 +391,7 @@ int Run(const AgentConfig& config) {
   sink->Shutdown();
   telemetry_state.Publish(CollectSnapshot(pipeline, *probes, *output.stats, *sink));
   LogCounters(pipeline, probes->ReadCounters(), output.stats->Snapshot());
-  return 0;
+  return WriteFinalStats(config.stats_file, telemetry_state);
 }
 
 }  // namespace
