@@ -217,7 +217,7 @@ class Agent:
     """
 
     def __init__(self, case, workdir, output='json', args=(), env=None, timeout=30.0,
-                 default_telemetry_address=False, stats=True):
+                 default_telemetry_address=False, stats=True, wait_ready=True):
         self.case = case
         # The first agent of a workdir writes spans.jsonl, agent.stderr, ...; later ones add -2, -3.
         serial = 1
@@ -251,6 +251,11 @@ class Agent:
         self.pid = self.proc.pid
         self.returncode = None
         case.addCleanup(self._cleanup)
+        if wait_ready:
+            self._wait_ready(timeout)
+
+    def wait_ready(self, timeout=30.0):
+        """For an agent started with wait_ready=False (several starting side by side)."""
         self._wait_ready(timeout)
 
     def _telemetry_args(self, args, default_address=False):
@@ -337,6 +342,17 @@ class Agent:
             self._stdout.close()
 
 
+def stop_agents(agents, settle=0.5, sig=signal.SIGINT):
+    """Stops several agents side by side (each flushes and detaches its probes in parallel):
+    one settle for all, the signal to each, then each must exit 0."""
+    time.sleep(settle)
+    for agent in agents:
+        if agent.returncode is None and agent.proc.poll() is None:
+            agent.proc.send_signal(sig)
+    for agent in agents:
+        agent.stop(settle=0, sig=sig)
+
+
 class Server:
     """A real server process on a free port; stopped by the cleanup."""
 
@@ -407,6 +423,32 @@ class JavaServer(Server):
         # Single-file source launch compiles in memory first: allow for a slow JVM start.
         super().__init__(case, workdir, ['java', 'JavaServer.java', str(port)], port,
                          cwd=SERVERS_DIR, ready_timeout=60.0)
+
+
+class RedisServer(Server):
+    """Debian's redis-server in the foreground on a free port: no persistence (nothing saved,
+    no append-only file), its working directory in the workdir."""
+
+    name = 'redis-server'
+    scheme = 'redis'
+
+    def __init__(self, case, workdir):
+        require_tool(case, 'redis-server')
+        port = free_port()
+        self.dir = workdir.file(f'redis-{port}')
+        os.makedirs(self.dir, exist_ok=True)
+        super().__init__(case, workdir,
+                         ['redis-server', '--port', str(port), '--bind', '127.0.0.1', '--save', '',
+                          '--appendonly', 'no', '--daemonize', 'no', '--dir', self.dir], port)
+
+
+def require_python_module(case, module, package):
+    """Skips (fails under CI=true) unless Debian's python3 imports module (from package)."""
+    done = subprocess.run([PYTHON, '-c', f'import {module}'], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=30)
+    if done.returncode != 0:
+        skip_or_fail(case, f'{PYTHON} cannot import {module}: {package} not installed '
+                           '(run scripts/install-deps.sh)')
 
 
 NGINX_CONF = """\
