@@ -25,6 +25,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # end-to-end tests, demo and bench: real servers and clients
   nginx wrk apache2-utils curl iproute2 python3 default-jdk-headless golang-go bpftrace
+  # Redis: a real server, redis-cli and the Python client (redis-py)
+  redis-server redis-tools python3-redis
   # capsh (least-privilege runs), ps/pgrep, certificates for npm
   libcap2-bin procps ca-certificates openssl
 )

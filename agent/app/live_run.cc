@@ -21,6 +21,7 @@
 #include "agent/events/ring_buffer_reader.h"
 #include "agent/kubernetes/kubernetes_metadata.h"
 #include "agent/model/clock_offset.h"
+#include "agent/telemetry/stats_file.h"
 #include "probes/bpf_environment.h"
 #include "probes/new_programs.h"
 #include "probes/socket_trace_probes.h"
@@ -70,6 +71,16 @@ bool StartKubernetes(std::unique_ptr<kubernetes::KubernetesMetadata>* k8s) {
   // The first spans should already carry their pod; the watch goes on regardless.
   (*k8s)->WaitUntilSynced(std::chrono::seconds(5));
   return true;
+}
+
+// --stats-file: the final counters, exactly as /metrics would serve them now.
+// The run's exit code: 1 when the file asked for cannot be written.
+int WriteFinalStats(const std::string& path, const telemetry::TelemetryState& state) {
+  if (path.empty()) return 0;
+  std::string error;
+  if (telemetry::WriteStatsFile(path, state.RenderMetrics(), &error)) return 0;
+  spdlog::error("{}", error);
+  return 1;
 }
 
 }  // namespace
@@ -207,7 +218,7 @@ int RunLive(const AgentConfig& config) {
   agent.sink->Shutdown();
   telemetry_state.Publish(CollectSnapshot(pipeline, *probes, *output.stats, *agent.sink));
   LogCounters(pipeline, probes->ReadCounters(), output.stats->Snapshot());
-  return 0;
+  return WriteFinalStats(config.stats_file, telemetry_state);
 }
 
 }  // namespace zerotrace

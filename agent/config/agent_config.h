@@ -56,6 +56,10 @@ struct AgentConfig {
   // interrupt each (docs/performance.md).
   uint32_t ring_buffer_wakeup_kb = 256;
   double stats_interval_s = 0;  // 0: only on exit
+  // --stats-file FILE: at exit, after the last flush, the final counters as
+  // /metrics serves them (Prometheus text), written to FILE.tmp then renamed
+  // so a reader never sees half a file. Empty: none.
+  std::string stats_file;
   TelemetryConfig telemetry;
 
   // OTEL_SDK_DISABLED=true: attach nothing, export nothing, idle until stopped.

@@ -25,7 +25,7 @@ constexpr char kDescription[] =
 // Raw flag values, copied into the layer only for flags that were given.
 struct FlagValues {
   std::string output, output_file, exe, endpoint, protocol, compression, service_name, telemetry_address;
-  std::string record, replay;
+  std::string record, replay, stats_file;
   uint32_t record_max_mb = 0;
   std::vector<uint32_t> pids;
   std::vector<uint16_t> ports;
@@ -78,6 +78,9 @@ std::variant<CommandLine, int> ParseCommandLine(int argc, const char* const* arg
   auto* stats = app.add_option("--stats-interval", flags.stats_interval_s,
                                "print counters every N seconds (0: only on exit)")
                     ->check(CLI::NonNegativeNumber);
+  auto* stats_file = app.add_option("--stats-file", flags.stats_file,
+                                    "at exit, write the final counters here as Prometheus text "
+                                    "(what /metrics serves), via FILE.tmp and a rename");
   auto* telemetry = app.add_option("--telemetry-address", flags.telemetry_address,
                                    "serve /healthz, /readyz and /metrics (Prometheus) on HOST:PORT "
                                    "(default 127.0.0.1:9400; off: no endpoints)");
@@ -130,6 +133,7 @@ std::variant<CommandLine, int> ParseCommandLine(int argc, const char* const* arg
   if (ring_buffer->count() > 0) layer.ring_buffer_mb = flags.ring_buffer_mb;
   if (wakeup->count() > 0) layer.ring_buffer_wakeup_kb = flags.ring_buffer_wakeup_kb;
   if (stats->count() > 0) layer.stats_interval_s = flags.stats_interval_s;
+  if (stats_file->count() > 0) layer.stats_file = flags.stats_file;
   if (telemetry_setting) {
     layer.telemetry_enabled = telemetry_setting->enabled;
     if (telemetry_setting->enabled) layer.telemetry_address = telemetry_setting->address;

@@ -4,6 +4,7 @@
 //   output: otlp                 # console | json | otlp
 //   output_file: /var/log/spans.jsonl   # implies output json
 //   stats_interval: 10           # seconds, >= 0
+//   stats_file: /run/zerotrace/stats.prom   # final counters at exit (Prometheus text)
 //   verbose: false
 //   keep_query_values: false
 //   ring_buffer_mb: 8            # 1..1024
@@ -134,7 +135,7 @@ void ReadTelemetry(const YamlValueReader& r, const YAML::Node& telemetry, Config
 
 void ReadTopLevel(const YamlValueReader& r, const YAML::Node& root, ConfigLayer* layer) {
   r.CheckKeys(root, "",
-              {"output", "output_file", "stats_interval", "verbose", "keep_query_values",
+              {"output", "output_file", "stats_interval", "stats_file", "verbose", "keep_query_values",
                "inject_traceparent", "ring_buffer_mb", "ring_buffer_wakeup_kb", "record", "record_max_mb",
                "select", "service_name", "resource_attributes", "sdk_disabled", "telemetry", "otlp"});
   if (auto v = r.Value(root, "output")) layer->output = r.Parsed(*v, "output", ParseOutputKind, kOutputExpected);
@@ -144,6 +145,10 @@ void ReadTopLevel(const YamlValueReader& r, const YAML::Node& root, ConfigLayer*
     if (!ImplyJsonForOutputFile(layer)) r.Fail(*v, "output_file", "no output_file unless output is json");
   }
   if (auto v = r.Value(root, "stats_interval")) layer->stats_interval_s = r.Seconds(*v, "stats_interval");
+  if (auto v = r.Value(root, "stats_file")) {
+    std::string path = r.String(*v, "stats_file");
+    if (!path.empty()) layer->stats_file = std::move(path);
+  }
   if (auto v = r.Value(root, "verbose")) layer->verbose = r.Bool(*v, "verbose");
   if (auto v = r.Value(root, "keep_query_values")) layer->keep_query_values = r.Bool(*v, "keep_query_values");
   if (auto v = r.Value(root, "inject_traceparent"))

@@ -37,6 +37,7 @@ void Overlay(const ConfigLayer& higher, ConfigLayer* base) {
   Take(higher.ring_buffer_mb, &base->ring_buffer_mb);
   Take(higher.ring_buffer_wakeup_kb, &base->ring_buffer_wakeup_kb);
   Take(higher.stats_interval_s, &base->stats_interval_s);
+  Take(higher.stats_file, &base->stats_file);
   Take(higher.telemetry_enabled, &base->telemetry_enabled);
   Take(higher.telemetry_address, &base->telemetry_address);
   Take(higher.record_file, &base->record_file);

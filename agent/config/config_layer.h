@@ -44,6 +44,7 @@ struct ConfigLayer {
   std::optional<uint32_t> ring_buffer_mb;
   std::optional<uint32_t> ring_buffer_wakeup_kb;
   std::optional<double> stats_interval_s;
+  std::optional<std::string> stats_file;
   std::optional<bool> telemetry_enabled;
   std::optional<ListenAddress> telemetry_address;
   std::optional<std::string> record_file;

@@ -67,6 +67,25 @@ std::optional<ConfigError> CheckRecordFile(const std::string& path) {
   return std::nullopt;
 }
 
+// The stats file is written at exit as FILE.tmp, then renamed to FILE: the
+// directory must take a new file now, not only once tracing is over. A
+// FILE.tmp this check created is removed again.
+std::optional<ConfigError> CheckStatsFile(const std::string& path) {
+  if (path.empty()) return ConfigError{"--stats-file needs a file name"};
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return ConfigError{fmt::format("stats file {:?} is a directory", path)};
+  const std::string tmp = path + ".tmp";
+  const bool existed = std::filesystem::exists(tmp, ec);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return ConfigError{fmt::format("stats file {:?} cannot be written: creating {:?}: {}", path, tmp,
+                                   std::strerror(errno))};
+  ::close(fd);
+  if (!existed) std::filesystem::remove(tmp, ec);
+  return std::nullopt;
+}
+
 // What a replay can and cannot honour. The kernel applied --pid and --port
 // while recording; --pid is applied again in userspace, so it can narrow a
 // replay. --port has no userspace filter and --exe needs /proc of processes
@@ -74,6 +93,9 @@ std::optional<ConfigError> CheckRecordFile(const std::string& path) {
 std::optional<ConfigError> CheckReplay(const ConfigLayer& layer) {
   if (layer.record_file)
     return ConfigError{"--record and --replay do not go together: a replay traces nothing to record"};
+  if (layer.stats_file)
+    return ConfigError{"--stats-file (or stats_file) does not apply to --replay: a replay prints its "
+                       "counters when it ends"};
   if (layer.ports && !layer.ports->empty())
     return ConfigError{"--port (or select.ports) does not apply to --replay: ports were filtered "
                        "when recording; record with --port instead"};
@@ -134,6 +156,10 @@ std::optional<ConfigError> ResolveAgentConfig(const ConfigLayer& layer, AgentCon
   config->ring_buffer_mb = layer.ring_buffer_mb.value_or(defaults.ring_buffer_mb);
   config->ring_buffer_wakeup_kb = layer.ring_buffer_wakeup_kb.value_or(defaults.ring_buffer_wakeup_kb);
   config->stats_interval_s = layer.stats_interval_s.value_or(defaults.stats_interval_s);
+  if (layer.stats_file && !layer.replay_file) {
+    if (auto error = CheckStatsFile(*layer.stats_file)) return error;
+    config->stats_file = *layer.stats_file;
+  }
   config->telemetry.enabled = layer.telemetry_enabled.value_or(defaults.telemetry.enabled);
   config->telemetry.address = layer.telemetry_address.value_or(defaults.telemetry.address);
   config->telemetry.address_given = layer.telemetry_address.has_value();

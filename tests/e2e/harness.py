@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 E2E_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -26,7 +27,12 @@ AGENT = os.environ.get('ZT_AGENT', os.path.join(REPO, 'build', 'zerotrace'))
 PYTHON = '/usr/bin/python3' if os.path.exists('/usr/bin/python3') else sys.executable
 
 IN_CI = os.environ.get('CI', '').lower() == 'true'
+# Printed once the probes are attached. Readiness is /readyz; this line is what is left to wait
+# for when an agent serves no endpoints (--telemetry-address off, or the default address taken).
 AGENT_READY_LINE = 'zerotrace is tracing'
+
+# No proxy from the environment: the agent's endpoints are on this host.
+_LOCAL_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 # OTLP SpanKind and StatusCode enums as integers.
 KIND_SERVER = 2
@@ -170,14 +176,58 @@ class Workdir:
         return os.path.join(self.path, *parts)
 
 
-class Agent:
-    """build/zerotrace run as the user would, stopped with SIGINT."""
+def http_get(url, timeout=5.0):
+    """(status, body text) of GET url without a proxy; 4xx and 5xx answers included."""
+    try:
+        with _LOCAL_OPENER.open(url, timeout=timeout) as response:
+            return response.status, response.read().decode(errors='replace')
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors='replace')
 
-    def __init__(self, case, workdir, output='json', args=(), env=None, timeout=30.0):
+
+def _serial_suffix(serial):
+    return '' if serial == 1 else f'-{serial}'
+
+
+def _option_value(args, name):
+    """The value of the last `name VALUE` or `name=VALUE` in args, or None."""
+    value = None
+    for i, arg in enumerate(args):
+        if arg == name and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith(name + '='):
+            value = arg[len(name) + 1:]
+    return value
+
+
+class Agent:
+    """build/zerotrace run as the user would, stopped with SIGINT.
+
+    Each agent serves its health endpoints on a free port of its own (telemetry_url) and is
+    ready when GET /readyz answers 200. An agent whose args say --telemetry-address HOST:PORT
+    is asked there; with --telemetry-address off, or default_telemetry_address=True (no flag:
+    the agent's own default, which may be taken), nothing can be asked and the log line
+    AGENT_READY_LINE is waited for instead. The final counters (exit_counters) come from
+    --stats-file, a file of its own in the workdir (stats=False: none). Several agents may share
+    a workdir: each has its own files.
+
+    The readiness checks are HTTP requests from this test process: when the agent traces this
+    process, a few CLIENT spans GET /readyz of os.getpid() (the last ones before 200, which
+    come after the probes attach) are in its output.
+    """
+
+    def __init__(self, case, workdir, output='json', args=(), env=None, timeout=30.0,
+                 default_telemetry_address=False, stats=True, wait_ready=True):
         self.case = case
-        self.spans_path = workdir.file('spans.jsonl')
-        self.stderr_path = workdir.file('agent.stderr')
-        self.stdout_path = workdir.file('agent.stdout')
+        # The first agent of a workdir writes spans.jsonl, agent.stderr, ...; later ones add -2, -3.
+        serial = 1
+        while os.path.exists(workdir.file(f'agent{_serial_suffix(serial)}.stderr')):
+            serial += 1
+        suffix = _serial_suffix(serial)
+        self.spans_path = workdir.file(f'spans{suffix}.jsonl')
+        self.stderr_path = workdir.file(f'agent{suffix}.stderr')
+        self.stdout_path = workdir.file(f'agent{suffix}.stdout')
+        self.stats_path = workdir.file(f'agent{suffix}.stats.prom') if stats else None
         cmd = [AGENT]
         if output == 'json':
             cmd += ['--output', 'json', '--output-file', self.spans_path]
@@ -185,7 +235,11 @@ class Agent:
             cmd += ['--output', 'otlp']
         elif output is not None:
             cmd += ['--output', output]
-        cmd += list(args)
+        args = list(args)
+        cmd += self._telemetry_args(args, default_telemetry_address)
+        if self.stats_path:
+            cmd += ['--stats-file', self.stats_path]
+        cmd += args
         full_env = {k: v for k, v in os.environ.items()
                     if not k.startswith('OTEL_EXPORTER_OTLP')}
         full_env.update(env or {})
@@ -197,20 +251,56 @@ class Agent:
         self.pid = self.proc.pid
         self.returncode = None
         case.addCleanup(self._cleanup)
+        if wait_ready:
+            self._wait_ready(timeout)
+
+    def wait_ready(self, timeout=30.0):
+        """For an agent started with wait_ready=False (several starting side by side)."""
         self._wait_ready(timeout)
 
+    def _telemetry_args(self, args, default_address=False):
+        """Sets telemetry_url (None: no endpoints to ask) from args, and returns the flags to add:
+        a free port of its own unless args or default_address decide."""
+        given = _option_value(args, '--telemetry-address')
+        if given is not None:
+            off = given.strip().lower() == 'off'
+            self.telemetry_url = None if off else f'http://{given.strip()}'
+            return []
+        if default_address:
+            self.telemetry_url = None
+            return []
+        port = free_port()
+        self.telemetry_url = f'http://127.0.0.1:{port}'
+        return ['--telemetry-address', f'127.0.0.1:{port}']
+
     def _wait_ready(self, timeout):
+        """Until /readyz answers 200 (or, without endpoints, the ready line is logged); fails
+        with the stderr tail when the agent exits first or takes longer than timeout."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if AGENT_READY_LINE in tail(self.stderr_path, 200):
-                return
+        last = 'no answer'
+        while True:
             if self.proc.poll() is not None:
                 raise AssertionError(
-                    f'agent exited with {self.proc.returncode} before tracing; '
+                    f'agent exited with {self.proc.returncode} before it was ready; '
                     f'command: {" ".join(self.cmd)}\nstderr:\n{tail(self.stderr_path)}')
+            if self.telemetry_url is None:
+                if AGENT_READY_LINE in tail(self.stderr_path, 200):
+                    return
+            else:
+                try:
+                    status, body = http_get(self.telemetry_url + '/readyz', timeout=1.0)
+                    if status == 200:
+                        return
+                    last = f'{status} {body.strip()}'
+                except OSError as e:  # not listening yet
+                    last = str(e)
+            if time.monotonic() > deadline:
+                waited = (f'GET {self.telemetry_url}/readyz did not answer 200 (last: {last})'
+                          if self.telemetry_url else f'it did not print "{AGENT_READY_LINE}"')
+                raise AssertionError(f'agent not ready within {timeout:.0f} s: {waited}; '
+                                     f'command: {" ".join(self.cmd)}\nstderr:\n'
+                                     f'{tail(self.stderr_path)}')
             time.sleep(0.05)
-        raise AssertionError(f'agent did not print "{AGENT_READY_LINE}" within {timeout:.0f} s;'
-                             f'\nstderr:\n{tail(self.stderr_path)}')
 
     def stop(self, settle=0.5, sig=signal.SIGINT):
         """Let in-flight events drain, then SIGINT (or sig); the agent flushes and must exit 0."""
@@ -230,6 +320,18 @@ class Agent:
             self.case.fail(f'agent wrote no {self.spans_path}; stderr:\n{tail(self.stderr_path)}')
         return read_json_lines(self.spans_path)
 
+    def final_metrics(self, sig=signal.SIGINT):
+        """Stops the agent (sig; it must exit 0) and returns the counters it left in its stats
+        file, as /metrics served them at the end (PrometheusSamples)."""
+        if self.stats_path is None:
+            self.case.fail('this agent was started with stats=False: no --stats-file')
+        self.stop(sig=sig)
+        if not os.path.exists(self.stats_path):
+            self.case.fail(f'agent wrote no stats file {self.stats_path}; stderr:\n'
+                           f'{tail(self.stderr_path)}')
+        with open(self.stats_path) as f:
+            return parse_prometheus_text(f.read())
+
     def stderr(self):
         return tail(self.stderr_path, 10_000)
 
@@ -238,6 +340,17 @@ class Agent:
             stop_process(self.proc, signal.SIGINT, timeout=20)
             self._stderr.close()
             self._stdout.close()
+
+
+def stop_agents(agents, settle=0.5, sig=signal.SIGINT):
+    """Stops several agents side by side (each flushes and detaches its probes in parallel):
+    one settle for all, the signal to each, then each must exit 0."""
+    time.sleep(settle)
+    for agent in agents:
+        if agent.returncode is None and agent.proc.poll() is None:
+            agent.proc.send_signal(sig)
+    for agent in agents:
+        agent.stop(settle=0, sig=sig)
 
 
 class Server:
@@ -310,6 +423,32 @@ class JavaServer(Server):
         # Single-file source launch compiles in memory first: allow for a slow JVM start.
         super().__init__(case, workdir, ['java', 'JavaServer.java', str(port)], port,
                          cwd=SERVERS_DIR, ready_timeout=60.0)
+
+
+class RedisServer(Server):
+    """Debian's redis-server in the foreground on a free port: no persistence (nothing saved,
+    no append-only file), its working directory in the workdir."""
+
+    name = 'redis-server'
+    scheme = 'redis'
+
+    def __init__(self, case, workdir):
+        require_tool(case, 'redis-server')
+        port = free_port()
+        self.dir = workdir.file(f'redis-{port}')
+        os.makedirs(self.dir, exist_ok=True)
+        super().__init__(case, workdir,
+                         ['redis-server', '--port', str(port), '--bind', '127.0.0.1', '--save', '',
+                          '--appendonly', 'no', '--daemonize', 'no', '--dir', self.dir], port)
+
+
+def require_python_module(case, module, package):
+    """Skips (fails under CI=true) unless Debian's python3 imports module (from package)."""
+    done = subprocess.run([PYTHON, '-c', f'import {module}'], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=30)
+    if done.returncode != 0:
+        skip_or_fail(case, f'{PYTHON} cannot import {module}: {package} not installed '
+                           '(run scripts/install-deps.sh)')
 
 
 NGINX_CONF = """\
@@ -654,23 +793,69 @@ def assert_https_spans(case, spans, expected, kind, port):
         case.assertEqual(int(attr(s, 'server.port', -1)), port, describe([s]))
 
 
-# ---- the agent's exit counters and memory ----
+# ---- the agent's final counters (its --stats-file) and memory ----
 
-# "spans 40 (exported 37, dropped 2, failed 0, rejected 1; export retries 3)": more may follow.
-_EXIT_COUNTERS = re.compile(r'spans (\d+) \(exported (\d+), dropped (\d+), failed (\d+), '
-                            r'rejected (\d+)\b')
+_SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+-?\d+)?$')
+_LABEL = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?')
+_UNESCAPE = {'\\\\': '\\', '\\"': '"', '\\n': '\n'}
+
+
+class PrometheusSamples(dict):
+    """{(metric name, ((label, value), ...) sorted by label): value}, from Prometheus text."""
+
+    def value(self, name, **labels):
+        """One sample's value, or None when absent."""
+        return self.get((name, tuple(sorted(labels.items()))))
+
+    def family(self, name):
+        """{labels dict as a sorted tuple: value} of every sample named name."""
+        return {labels: v for (n, labels), v in self.items() if n == name}
+
+
+def parse_prometheus_text(text):
+    """Prometheus text format 0.0.4 into PrometheusSamples; comments and blank lines skipped.
+    Integral values become ints."""
+    samples = PrometheusSamples()
+    for lineno, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith('#'):
+            continue
+        match = _SAMPLE.match(line)
+        if not match:
+            raise AssertionError(f'line {lineno} is not a Prometheus sample: {line!r}')
+        name, label_text, value_text = match.groups()
+        labels = []
+        rest = label_text or ''
+        while rest.strip():
+            label = _LABEL.match(rest)
+            if not label:
+                raise AssertionError(f'line {lineno}: bad labels {label_text!r}')
+            value = re.sub(r'\\.', lambda m: _UNESCAPE.get(m.group(0), m.group(0)), label.group(2))
+            labels.append((label.group(1), value))
+            rest = rest[label.end():]
+        value = float(value_text)
+        samples[(name, tuple(sorted(labels)))] = int(value) if value.is_integer() else value
+    return samples
+
+
+# exit_counters() key -> the /metrics counter it is.
+_EXIT_COUNTERS = {'spans': 'zerotrace_spans_built_total',
+                  'exported': 'zerotrace_spans_exported_total',
+                  'dropped': 'zerotrace_spans_dropped_total',
+                  'failed': 'zerotrace_spans_failed_total',
+                  'rejected': 'zerotrace_spans_rejected_total',
+                  'retries': 'zerotrace_export_retries_total'}
 
 
 def exit_counters(agent, sig=signal.SIGTERM):
-    """Stops the agent (sig, default SIGTERM; it must exit 0) and parses its last counters line:
-    {'spans', 'exported', 'dropped', 'failed', 'rejected'}."""
-    agent.stop(sig=sig)
-    matches = _EXIT_COUNTERS.findall(agent.stderr())
-    if not matches:
-        agent.case.fail('no "spans N (exported E, dropped D, failed F, rejected R)" counters in '
-                        f'the agent stderr:\n{tail(agent.stderr_path)}')
-    names = ('spans', 'exported', 'dropped', 'failed', 'rejected')
-    return dict(zip(names, (int(v) for v in matches[-1])))
+    """Stops the agent (sig, default SIGTERM; it must exit 0) and reads its final counters from
+    its stats file: {'spans', 'exported', 'dropped', 'failed', 'rejected', 'retries'}."""
+    metrics = agent.final_metrics(sig=sig)
+    counters = {key: metrics.value(name) for key, name in _EXIT_COUNTERS.items()}
+    missing = [_EXIT_COUNTERS[k] for k, v in counters.items() if v is None]
+    if missing:
+        agent.case.fail(f'no {", ".join(missing)} in the stats file {agent.stats_path}')
+    return counters
 
 
 def vm_rss_kib(pid):

@@ -43,6 +43,11 @@ class TimedResult(unittest.TextTestResult):
         super().addError(test, err)
 
 
+def _test_of(test):
+    """The test case a subTest outcome belongs to (the test itself otherwise)."""
+    return getattr(test, 'test_case', test)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('-k', action='append', default=[], dest='patterns',
@@ -62,9 +67,11 @@ def main():
                                      resultclass=TimedResult)
     result = runner.run(suite)
 
-    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
-    skipped = len(result.skipped)
-    passed = result.testsRun - failed - skipped - len(result.expectedFailures)
+    # Tests, not outcomes: a test whose subTests fail three times is one failed test.
+    failed = len({_test_of(t).id() for t, _ in result.failures + result.errors}
+                 | {t.id() for t in result.unexpectedSuccesses})
+    skipped = len({_test_of(t).id() for t, _ in result.skipped})
+    passed = max(result.testsRun - failed - skipped - len(result.expectedFailures), 0)
     if result.testsRun == 0:
         print('e2e: no tests ran')
         failed = max(failed, 1)

@@ -1,6 +1,7 @@
 """The agent's configuration as a user meets it: a YAML file, the OTEL_* environment and flags
 stacked with flags winning over the environment and the environment over the file; periodic
-counters; OTEL_SDK_DISABLED; and a bad file stopping the agent with one line."""
+counters; OTEL_SDK_DISABLED; and a bad file, or a stats file that could not be written,
+stopping the agent with one line."""
 
 import os
 import subprocess
@@ -88,6 +89,18 @@ resource_attributes:
         lines = result.stderr.strip().splitlines()
         self.assertEqual(len(lines), 1, result.stderr)
         self.assertIn('otlp.endpiont', lines[0])
+
+    def test_unwritable_stats_file_is_one_line_and_exit_code_2_before_tracing(self):
+        path = self.work.file('no-such-dir', 'stats.prom')
+        result = subprocess.run([AGENT, '--output', 'json', '--output-file', self.work.file('s.jsonl'),
+                                 '--telemetry-address', 'off', '--stats-file', path],
+                                stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=20)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, result.stderr)
+        self.assertIn(path, lines[0])
+        self.assertIn('No such file or directory', lines[0])
+        self.assertNotIn(AGENT_READY_LINE, result.stderr)
 
 
 if __name__ == '__main__':

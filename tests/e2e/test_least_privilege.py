@@ -63,13 +63,16 @@ def capped_command(caps, argv):
 
 class CappedAgent(Agent):
     """The agent under capsh as nobody, writing JSON lines into a directory nobody owns.
-    Stopping, spans and stderr as harness.Agent."""
+    Readiness, stopping, spans and stderr as harness.Agent (no stats file)."""
 
     def __init__(self, case, out_dir, caps, args=(), wait_ready=True, timeout=30.0):
         self.case = case
         self.spans_path = os.path.join(out_dir, 'spans.jsonl')
         self.stderr_path = os.path.join(out_dir, f'agent-{len(os.listdir(out_dir))}.stderr')
-        argv = [AGENT, '--output', 'json', '--output-file', self.spans_path] + list(args)
+        self.stats_path = None
+        args = list(args)
+        argv = ([AGENT, '--output', 'json', '--output-file', self.spans_path]
+                + self._telemetry_args(args) + args)
         self.cmd = capped_command(caps, argv)
         self._stderr = open(self.stderr_path, 'w')
         self._stdout = open(os.devnull, 'w')

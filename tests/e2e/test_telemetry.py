@@ -2,7 +2,8 @@
 are attached and 503 while the agent shuts down, /healthz 200 while it runs, /metrics in
 Prometheus text format counting the spans a real server's requests produced and listing every
 attached probe; a second agent on an address already taken stops with one line and exit code 2,
-while the default address only warns; OTEL_SDK_DISABLED still answers."""
+while the default address only warns; OTEL_SDK_DISABLED still answers; --stats-file leaves the
+final /metrics text behind at exit."""
 
 import os
 import signal
@@ -172,7 +173,7 @@ class TelemetryTest(E2ETestCase):
             holder.listen(1)
         except OSError:
             pass
-        agent = self.start_agent()
+        agent = self.start_agent(default_telemetry_address=True)
         log = agent.stderr()
         self.assertIn('no health or metrics endpoints: 127.0.0.1:9400: Address already in use', log)
         agent.stop()
@@ -182,6 +183,30 @@ class TelemetryTest(E2ETestCase):
         off.stop()
         self.assertNotIn('health and metrics at', log)
         self.assertNotIn('no health or metrics endpoints', log)
+
+    def test_stats_file_holds_the_final_metrics_after_exit(self):
+        server = PythonHttpServer(self, self.work)
+        # Only the server's port is traced: the harness's own /readyz check makes no span.
+        agent = self.start_agent(args=['--port', str(server.port)])
+        result = curl([server.url('/hello.txt')] * 2 + [server.url('/missing.txt')])
+        self.assertEqual(result.codes, [200, 200, 404])
+        metrics = agent.final_metrics()  # stops the agent (SIGINT)
+        spans = agent.spans()
+
+        self.assertEqual(len(spans), 6, describe(spans))  # curl's CLIENT, python's SERVER spans
+        self.assertEqual(metrics.value('zerotrace_spans_built_total'), 6, metrics)
+        self.assertEqual(metrics.value('zerotrace_spans_exported_total'), 6, metrics)
+        self.assertEqual(metrics.value('zerotrace_spans_dropped_total'), 0, metrics)
+        self.assertEqual(metrics.value('zerotrace_events_lost_total'), 0, metrics)
+        self.assertEqual(metrics.value('zerotrace_ready'), 0, 'written while shutting down')
+        probes = metrics.family('zerotrace_probe_attached')
+        self.assertIn((('program', 'tp_exit_accept4'),), probes, metrics)
+        self.assertEqual(set(probes.values()), {1}, probes)
+        self.assertEqual(len(metrics.family('zerotrace_build_info')), 1, metrics)
+        with open(agent.stats_path) as f:
+            text = f.read()
+        self.assertIn('# TYPE zerotrace_spans_built_total counter\n', text)
+        self.assertFalse(os.path.exists(agent.stats_path + '.tmp'), 'the .tmp was left behind')
 
     def test_sdk_disabled_agent_answers_ready_and_healthy(self):
         port = free_port()
