@@ -1,13 +1,10 @@
 #include "probes/go_probes.h"
 
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
-#include <bpf/libbpf.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -17,6 +14,7 @@
 
 #include "probes/go/go_binary.h"
 #include "probes/go/return_instructions.h"
+#include "probes/uprobe_attach.h"
 
 namespace zerotrace::probes {
 namespace {
@@ -66,42 +64,6 @@ std::optional<std::vector<uint64_t>> ReturnOffsetsFromFile(const std::string& pa
   for (uint64_t address : *addresses)
     offsets.push_back(function.file_offset + (address - function.address));
   return offsets;
-}
-
-// enum bpf_attach_type's BPF_TRACE_UPROBE_MULTI (Linux 6.6); Debian 12's
-// kernel headers and libbpf 1.1 predate it.
-constexpr uint32_t kBpfTraceUprobeMulti = 48;
-
-// link_create of union bpf_attr for a uprobe_multi link, as Linux 6.6 lays
-// it out.
-struct UprobeMultiLinkCreate {
-  uint32_t prog_fd;
-  uint32_t target_fd;
-  uint32_t attach_type;
-  uint32_t flags;
-  uint64_t path;
-  uint64_t offsets;
-  uint64_t ref_ctr_offsets;
-  uint64_t cookies;
-  uint32_t count;
-  uint32_t multi_flags;  // BPF_F_UPROBE_MULTI_RETURN not used: Go gets no uretprobes
-  uint32_t pid;          // 0: every process
-};
-static_assert(sizeof(UprobeMultiLinkCreate) <= sizeof(bpf_attr));
-
-// One link putting `program` at every offset of the file at `path`; the
-// link's fd, or -1 with errno set.
-int AttachUprobeMulti(bpf_program* program, const std::string& path,
-                      const std::vector<uint64_t>& offsets) {
-  UprobeMultiLinkCreate create{};
-  create.prog_fd = static_cast<uint32_t>(bpf_program__fd(program));
-  create.attach_type = kBpfTraceUprobeMulti;
-  create.path = reinterpret_cast<uint64_t>(path.c_str());
-  create.offsets = reinterpret_cast<uint64_t>(offsets.data());
-  create.count = static_cast<uint32_t>(offsets.size());
-  bpf_attr attr{};
-  std::memcpy(&attr, &create, sizeof(create));
-  return static_cast<int>(syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr)));
 }
 
 // `text` with the /proc/PID/exe path the file was opened by replaced with
@@ -170,67 +132,14 @@ std::optional<GoExecutableLayout> ReadGoLayout(const go::GoBinary& binary, std::
   return layout;
 }
 
-bool KernelHasUprobeMultiLinks() {
-  static const bool has = [] {
-    btf* vmlinux = btf__load_vmlinux_btf();
-    if (!vmlinux) return false;
-    bool found = false;
-    const __s32 id = btf__find_by_name_kind(vmlinux, "bpf_attach_type", BTF_KIND_ENUM);
-    if (id > 0) {
-      const btf_type* type = btf__type_by_id(vmlinux, id);
-      const struct btf_enum* values = btf_enum(type);
-      for (int i = 0; i < btf_vlen(type) && !found; ++i) {
-        const char* value_name = btf__name_by_offset(vmlinux, values[i].name_off);
-        found = value_name && std::strcmp(value_name, "BPF_TRACE_UPROBE_MULTI") == 0 &&
-                static_cast<uint32_t>(values[i].val) == kBpfTraceUprobeMulti;
-      }
-    }
-    btf__free(vmlinux);
-    return found;
-  }();
-  return has;
-}
-
-void UseUprobeMultiLinks(bpf_program* program) {
-  bpf_program__set_expected_attach_type(program,
-                                        static_cast<bpf_attach_type>(kBpfTraceUprobeMulti));
-}
-
-void GoProbes::LinkDestroyer::operator()(bpf_link* link) const { bpf_link__destroy(link); }
-
-GoProbes::MultiLink::~MultiLink() {
-  if (fd_ >= 0) close(fd_);
-}
-
 bool GoProbes::AttachAt(const std::string& path, bpf_program* entry, uint64_t entry_offset,
                         bpf_program* returns, const std::vector<uint64_t>& return_offsets,
-                        std::vector<Link>* links, std::vector<MultiLink>* multi_links,
-                        std::string* error) const {
-  if (programs_.multi_links) {
-    int fd = AttachUprobeMulti(entry, path, {entry_offset});
-    if (fd >= 0) {
-      multi_links->emplace_back(fd);
-      if (returns == nullptr) return true;
-      fd = AttachUprobeMulti(returns, path, return_offsets);
-      if (fd >= 0) {
-        multi_links->emplace_back(fd);
-        return true;
-      }
-    }
+                        std::vector<BpfLink>* links, std::string* error) const {
+  const uint64_t entry_offsets[] = {entry_offset};
+  if (!AttachUprobesAt(entry, path, entry_offsets, programs_.multi_links, links) ||
+      (returns && !AttachUprobesAt(returns, path, return_offsets, programs_.multi_links, links))) {
     *error = std::strerror(errno);
     return false;
-  }
-  std::vector<std::pair<bpf_program*, uint64_t>> places = {{entry, entry_offset}};
-  for (uint64_t offset : return_offsets) places.emplace_back(returns, offset);
-  for (const auto& [program, offset] : places) {
-    LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = false);
-    bpf_link* link =
-        bpf_program__attach_uprobe_opts(program, -1 /* every process */, path.c_str(), offset, &opts);
-    if (!link) {
-      *error = std::strerror(errno);
-      return false;
-    }
-    links->emplace_back(link);
   }
   return true;
 }
@@ -303,8 +212,8 @@ GoProbes::Executable GoProbes::Probe(const std::string& path, const std::string&
 
   // One function: its entry and every RET, or nothing.
   auto attach_function = [&](std::string_view function, bpf_program* entry_program,
-                             bpf_program* return_program, std::vector<Link>* links,
-                             std::vector<MultiLink>* multi_links, std::string* why) {
+                             bpf_program* return_program, std::vector<BpfLink>* links,
+                             std::string* why) {
     const std::optional<go::GoFunction> found = binary->FindFunction(function, why);
     if (!found) return false;
     std::vector<uint64_t> returns;
@@ -320,26 +229,22 @@ GoProbes::Executable GoProbes::Probe(const std::string& path, const std::string&
       }
       returns = std::move(*from_file);
     }
-    if (!AttachAt(path, entry_program, found->file_offset, return_program, returns, links,
-                  multi_links, why)) {
+    if (!AttachAt(path, entry_program, found->file_offset, return_program, returns, links, why)) {
       *why = std::string(function) + ": " + *why;
       return false;
     }
     return true;
   };
 
-  std::vector<Link> links;
-  std::vector<MultiLink> multi_links;
+  std::vector<BpfLink> links;
   std::string why;
   if (tls_ && layout->tls_fields) {
-    std::vector<Link> tls_links;
-    std::vector<MultiLink> tls_multi_links;
+    std::vector<BpfLink> tls_links;
     if (attach_function(kTlsWrite, programs_.tls_write_enter, programs_.tls_return, &tls_links,
-                        &tls_multi_links, &why) &&
+                        &why) &&
         attach_function(kTlsRead, programs_.tls_read_enter, programs_.tls_return, &tls_links,
-                        &tls_multi_links, &why)) {
-      for (Link& l : tls_links) links.push_back(std::move(l));
-      for (MultiLink& l : tls_multi_links) multi_links.push_back(std::move(l));
+                        &why)) {
+      for (BpfLink& l : tls_links) links.push_back(std::move(l));
       report.attached.emplace_back(kTlsWrite);
       report.attached.emplace_back(kTlsRead);
     } else if (binary->FindFunction(kTlsWrite, &error)) {
@@ -347,14 +252,11 @@ GoProbes::Executable GoProbes::Probe(const std::string& path, const std::string&
     }
   }
   if (layout->client_fields) {
-    std::vector<Link> client_links;
-    std::vector<MultiLink> client_multi_links;
+    std::vector<BpfLink> client_links;
     if (attach_function(kPersistConnRoundTrip, programs_.round_trip, nullptr, &client_links,
-                        &client_multi_links, &why) &&
-        attach_function(kRequestWrite, programs_.request_write, nullptr, &client_links,
-                        &client_multi_links, &why)) {
-      for (Link& l : client_links) links.push_back(std::move(l));
-      for (MultiLink& l : client_multi_links) multi_links.push_back(std::move(l));
+                        &why) &&
+        attach_function(kRequestWrite, programs_.request_write, nullptr, &client_links, &why)) {
+      for (BpfLink& l : client_links) links.push_back(std::move(l));
       report.attached.emplace_back(kPersistConnRoundTrip);
       report.attached.emplace_back(kRequestWrite);
     } else if (binary->FindFunction(kPersistConnRoundTrip, &error)) {
@@ -366,8 +268,7 @@ GoProbes::Executable GoProbes::Probe(const std::string& path, const std::string&
   for (const std::string& f : report.attached) functions += (functions.empty() ? "" : ", ") + f;
   spdlog::debug("Go probes on {}: {}", name, functions.empty() ? "none (goroutine linking only)"
                                                                : functions);
-  for (Link& link : links) links_.push_back(std::move(link));
-  for (MultiLink& link : multi_links) multi_links_.push_back(std::move(link));
+  for (BpfLink& link : links) links_.push_back(std::move(link));
   reports_.push_back(std::move(report));
   return {layout->offsets};
 }
