@@ -15,7 +15,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -27,10 +26,6 @@
 struct bpf_program;
 
 namespace zerotrace::probes {
-
-namespace go {
-class GoBinary;
-}
 
 // The programs of the socket_trace object that go on Go functions.
 struct GoPrograms {
@@ -50,18 +45,6 @@ struct GoExecutableReport {
   std::vector<std::string> attached;  // function names probed (entry and returns)
   std::string error;                  // why the file is not used; empty if it is
 };
-
-// Where the kernel side finds what it reads in one Go executable.
-struct GoExecutableLayout {
-  go_process offsets{};
-  bool tls_fields = false;     // crypto/tls.Conn → descriptor known
-  bool client_fields = false;  // net/http.transportRequest → *Request known
-};
-
-// The layout, or why the executable cannot be traced as Go (one line):
-// built by Go older than 1.17 (arguments on the stack, g not in R14), or no
-// DWARF and a version the built-in offsets do not cover.
-std::optional<GoExecutableLayout> ReadGoLayout(const go::GoBinary& binary, std::string* error);
 
 class GoProbes {
  public:
@@ -86,12 +69,6 @@ class GoProbes {
   size_t processes_registered() const { return processes_registered_; }
 
  private:
-  // Adds the links that put `entry` at `entry_offset` and `returns` at each
-  // of `return_offsets` of the file at `path` (returns may be null). False,
-  // with why in `error`, if one fails; the caller drops what was added.
-  bool AttachAt(const std::string& path, bpf_program* entry, uint64_t entry_offset,
-                bpf_program* returns, const std::vector<uint64_t>& return_offsets,
-                std::vector<BpfLink>* links, std::string* error) const;
   // An executable looked at: Go or not, usable or not.
   struct Executable {
     std::optional<go_process> offsets;  // set: its processes are registered
