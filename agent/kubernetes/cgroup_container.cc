@@ -2,16 +2,12 @@
 
 #include <cctype>
 
+#include "base/text.h"
+
 namespace zerotrace::kubernetes {
 namespace {
 
 constexpr size_t kContainerIdLength = 64;
-
-bool IsHex(std::string_view s) {
-  for (char c : s)
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
-  return true;
-}
 
 std::string Lowercase(std::string_view s) {
   std::string out(s);
@@ -30,7 +26,7 @@ std::string_view ContainerIdOf(std::string_view component) {
   RemoveSuffix(component, ".scope");
   if (component.size() < kContainerIdLength) return {};
   std::string_view id = component.substr(component.size() - kContainerIdLength);
-  if (!IsHex(id)) return {};
+  if (!IsHexDigits(id)) return {};
   std::string_view prefix = component.substr(0, component.size() - kContainerIdLength);
   if (prefix.empty()) return id;
   if (!prefix.ends_with('-') && !prefix.ends_with(':')) return {};
@@ -40,13 +36,8 @@ std::string_view ContainerIdOf(std::string_view component) {
 
 // 8-4-4-4-12 hex with dashes, or 32 hex (a static pod's config hash).
 bool IsPodUid(std::string_view uid) {
-  if (uid.size() == 32) return IsHex(uid);
-  if (uid.size() != 36) return false;
-  for (size_t i = 0; i < uid.size(); ++i) {
-    bool dash_here = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash_here ? uid[i] != '-' : !std::isxdigit(static_cast<unsigned char>(uid[i]))) return false;
-  }
-  return true;
+  if (uid.size() == 32) return IsHexDigits(uid);
+  return IsUuidText(uid);
 }
 
 // "pod<uid>" (cgroupfs) or "...-pod<uid_with_underscores>.slice" (systemd).

@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/text.h"
 #include "exporter/console/span_tree.h"
-#include "agent/span/ids.h"
 #include "exporter/resource_attributes.h"
 #include "exporter/utf8.h"
 

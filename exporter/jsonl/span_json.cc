@@ -6,7 +6,7 @@
 #include <type_traits>
 #include <variant>
 
-#include "agent/span/ids.h"
+#include "base/text.h"
 #include "exporter/jsonl/json_escape.h"
 #include "exporter/resource_attributes.h"
 

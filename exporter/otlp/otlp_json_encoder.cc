@@ -9,7 +9,7 @@
 #include <variant>
 #include <vector>
 
-#include "agent/span/ids.h"
+#include "base/text.h"
 #include "exporter/jsonl/json_escape.h"
 #include "exporter/otlp/otlp_encoder.h"  // kScopeName
 #include "exporter/resource_attributes.h"
