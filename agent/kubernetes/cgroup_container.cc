@@ -1,19 +1,11 @@
 #include "agent/kubernetes/cgroup_container.h"
 
-#include <cctype>
-
 #include "base/text.h"
 
 namespace zerotrace::kubernetes {
 namespace {
 
 constexpr size_t kContainerIdLength = 64;
-
-std::string Lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 void RemoveSuffix(std::string_view& s, std::string_view suffix) {
   if (s.ends_with(suffix)) s.remove_suffix(suffix.size());
@@ -51,7 +43,7 @@ std::string PodUidOf(std::string_view component) {
   } else {
     return {};
   }
-  std::string uid = Lowercase(component.substr(at + 3));
+  std::string uid = ToLowerAscii(component.substr(at + 3));
   for (char& c : uid)
     if (c == '_') c = '-';
   return IsPodUid(uid) ? uid : std::string();
@@ -63,7 +55,7 @@ CgroupContainer ParsePath(std::string_view path) {
     size_t slash = path.find('/');
     std::string_view component = path.substr(0, slash);
     if (std::string_view id = ContainerIdOf(component); !id.empty()) {
-      found.container_id = Lowercase(id);
+      found.container_id = ToLowerAscii(id);
     } else if (std::string uid = PodUidOf(component); !uid.empty()) {
       found.pod_uid = std::move(uid);
     }
