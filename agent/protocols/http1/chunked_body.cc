@@ -76,16 +76,20 @@ ChunkedBody::Progress ChunkedBody::Read(std::string_view data, size_t pos) {
         break;
       }
       case State::kExtension:
-        switch (SkipLineRest(data, &pos, kMaxChunkExtBytes)) {
-          case LineRest::kTooLong:
-            return stop(pos, Status::kFramingLost);
-          case LineRest::kContinues:
-            return stop(data.size(), Status::kInBody);
-          case LineRest::kEnded:
-            EndSizeLine();
-            break;
+      case State::kTrailerLine: {
+        // Neither is kept: counted, capped, and skipped to the line's end.
+        const bool extension = state_ == State::kExtension;
+        const LineRest rest =
+            SkipLineRest(data, &pos, extension ? kMaxChunkExtBytes : kMaxTrailerBytes);
+        if (rest == LineRest::kTooLong) return stop(pos, Status::kFramingLost);
+        if (rest == LineRest::kContinues) return stop(data.size(), Status::kInBody);
+        if (extension) {
+          EndSizeLine();
+        } else {
+          state_ = State::kTrailerStart;
         }
         break;
+      }
       case State::kSizeLf:
         if (c != '\n') return stop(pos, Status::kFramingLost);
         ++pos;
@@ -122,17 +126,6 @@ ChunkedBody::Progress ChunkedBody::Read(std::string_view data, size_t pos) {
           return stop(pos + 1, Status::kEnded);
         } else {
           state_ = State::kTrailerLine;
-        }
-        break;
-      case State::kTrailerLine:
-        switch (SkipLineRest(data, &pos, kMaxTrailerBytes)) {
-          case LineRest::kTooLong:
-            return stop(pos, Status::kFramingLost);
-          case LineRest::kContinues:
-            return stop(data.size(), Status::kInBody);
-          case LineRest::kEnded:
-            state_ = State::kTrailerStart;
-            break;
         }
         break;
       case State::kTrailerEndLf:
