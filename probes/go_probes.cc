@@ -1,22 +1,19 @@
 #include "probes/go_probes.h"
 
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
-#include <bpf/libbpf.h>
-#include <dirent.h>
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <string_view>
 
 #include "probes/go/go_binary.h"
-#include "probes/go/return_instructions.h"
+#include "probes/go_function_attach.h"
+#include "probes/go_layout.h"
+#include "probes/process_ids.h"
 
 namespace zerotrace::probes {
 namespace {
@@ -28,81 +25,9 @@ constexpr std::string_view kTlsRead = "crypto/tls.(*Conn).Read";
 constexpr std::string_view kPersistConnRoundTrip = "net/http.(*persistConn).roundTrip";
 constexpr std::string_view kRequestWrite = "net/http.(*Request).write";
 
-// A Go interface value is {itab or type, data}: the data word is second.
-constexpr uint32_t kInterfaceDataWord = 8;
 // Executables remembered (Go or not) before the non-Go ones are forgotten:
 // a host that runs ever new binaries must not grow the agent for ever.
 constexpr size_t kMaxExecutables = 65536;
-
-// Every RET of `function` as file offsets, decoded from the file's bytes as
-// read(2) returns them. Not from GoBinary's view of the file: that is a
-// read-only private mapping, and the kernel writes the breakpoints of
-// uprobes already set on the file (by another agent, bpftrace) into every
-// such mapping. A RET under a breakpoint would be missed, and an INT3 in
-// place of an instruction's first byte can throw the decoding off, so that a
-// probe would land inside an instruction and crash the program.
-std::optional<std::vector<uint64_t>> ReturnOffsetsFromFile(const std::string& path,
-                                                           const go::GoFunction& function,
-                                                           std::string* error) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    *error = path + ": " + std::strerror(errno);
-    return std::nullopt;
-  }
-  std::vector<uint8_t> code(function.size);
-  const ssize_t n = pread(fd, code.data(), code.size(), static_cast<off_t>(function.file_offset));
-  close(fd);
-  if (n != static_cast<ssize_t>(code.size())) {
-    *error = function.name + ": its code is not in " + path;
-    return std::nullopt;
-  }
-  std::optional<std::vector<uint64_t>> addresses =
-      go::FindReturnInstructions(code, function.address, error);
-  if (!addresses) {
-    *error = function.name + ": " + *error;
-    return std::nullopt;
-  }
-  std::vector<uint64_t> offsets;
-  for (uint64_t address : *addresses)
-    offsets.push_back(function.file_offset + (address - function.address));
-  return offsets;
-}
-
-// enum bpf_attach_type's BPF_TRACE_UPROBE_MULTI (Linux 6.6); Debian 12's
-// kernel headers and libbpf 1.1 predate it.
-constexpr uint32_t kBpfTraceUprobeMulti = 48;
-
-// link_create of union bpf_attr for a uprobe_multi link, as Linux 6.6 lays
-// it out.
-struct UprobeMultiLinkCreate {
-  uint32_t prog_fd;
-  uint32_t target_fd;
-  uint32_t attach_type;
-  uint32_t flags;
-  uint64_t path;
-  uint64_t offsets;
-  uint64_t ref_ctr_offsets;
-  uint64_t cookies;
-  uint32_t count;
-  uint32_t multi_flags;  // BPF_F_UPROBE_MULTI_RETURN not used: Go gets no uretprobes
-  uint32_t pid;          // 0: every process
-};
-static_assert(sizeof(UprobeMultiLinkCreate) <= sizeof(bpf_attr));
-
-// One link putting `program` at every offset of the file at `path`; the
-// link's fd, or -1 with errno set.
-int AttachUprobeMulti(bpf_program* program, const std::string& path,
-                      const std::vector<uint64_t>& offsets) {
-  UprobeMultiLinkCreate create{};
-  create.prog_fd = static_cast<uint32_t>(bpf_program__fd(program));
-  create.attach_type = kBpfTraceUprobeMulti;
-  create.path = reinterpret_cast<uint64_t>(path.c_str());
-  create.offsets = reinterpret_cast<uint64_t>(offsets.data());
-  create.count = static_cast<uint32_t>(offsets.size());
-  bpf_attr attr{};
-  std::memcpy(&attr, &create, sizeof(create));
-  return static_cast<int>(syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr)));
-}
 
 // `text` with the /proc/PID/exe path the file was opened by replaced with
 // the name the process knows it by.
@@ -121,120 +46,6 @@ std::string Readlink(const std::string& path) {
 
 }  // namespace
 
-std::optional<GoExecutableLayout> ReadGoLayout(const go::GoBinary& binary, std::string* error) {
-  const go::GoVersion& version = binary.version();
-  if (version.major < 1 || (version.major == 1 && version.minor < 17)) {
-    *error = "unsupported: " + binary.path() + " (" +
-             (binary.version_text().empty() ? "Go version unknown" : binary.version_text()) +
-             "): the Go probes need the register ABI of Go 1.17 or later (the goroutine in "
-             "R14, arguments in registers)";
-    return std::nullopt;
-  }
-  std::optional<go::GoFieldOffsets> fields = binary.FieldOffsets(error);
-  if (!fields) return std::nullopt;
-  using go::GoField;
-  const std::optional<uint32_t> goid = (*fields)[GoField::kGoroutineId];
-  if (!goid) {
-    *error = "unsupported: " + binary.path() + " (" + binary.version_text() +
-             "): runtime.g.goid not found";
-    return std::nullopt;
-  }
-  GoExecutableLayout layout;
-  layout.offsets.goid = *goid;
-
-  const auto tls_conn = (*fields)[GoField::kTlsConnConn];
-  const auto tcp_conn = (*fields)[GoField::kTcpConnConn];
-  const auto conn_fd = (*fields)[GoField::kConnFd];
-  const auto netfd_pfd = (*fields)[GoField::kNetFdPfd];
-  const auto sysfd = (*fields)[GoField::kPollFdSysfd];
-  if (tls_conn && tcp_conn && conn_fd && netfd_pfd && sysfd) {
-    layout.offsets.tls_conn_data = *tls_conn + kInterfaceDataWord;
-    layout.offsets.tcp_conn_netfd = *tcp_conn + *conn_fd;
-    layout.offsets.netfd_sysfd = *netfd_pfd + *sysfd;
-    layout.tls_fields = true;
-  }
-
-  // transportRequest embeds *Request as its first field (Go 1.19 checked);
-  // DWARF says so where there is DWARF, and the built-in table's coverage
-  // stands for it where there is none.
-  std::string ignored;
-  if (std::optional<uint64_t> request =
-          binary.FieldOffset("net/http.transportRequest", "Request", &ignored)) {
-    layout.offsets.transport_request = static_cast<uint32_t>(*request);
-    layout.client_fields = true;
-  } else if (!binary.has_dwarf() &&
-             fields->source(GoField::kGoroutineId) == go::FieldSource::kBuiltInTable) {
-    layout.offsets.transport_request = 0;
-    layout.client_fields = true;
-  }
-  return layout;
-}
-
-bool KernelHasUprobeMultiLinks() {
-  static const bool has = [] {
-    btf* vmlinux = btf__load_vmlinux_btf();
-    if (!vmlinux) return false;
-    bool found = false;
-    const __s32 id = btf__find_by_name_kind(vmlinux, "bpf_attach_type", BTF_KIND_ENUM);
-    if (id > 0) {
-      const btf_type* type = btf__type_by_id(vmlinux, id);
-      const struct btf_enum* values = btf_enum(type);
-      for (int i = 0; i < btf_vlen(type) && !found; ++i) {
-        const char* value_name = btf__name_by_offset(vmlinux, values[i].name_off);
-        found = value_name && std::strcmp(value_name, "BPF_TRACE_UPROBE_MULTI") == 0 &&
-                static_cast<uint32_t>(values[i].val) == kBpfTraceUprobeMulti;
-      }
-    }
-    btf__free(vmlinux);
-    return found;
-  }();
-  return has;
-}
-
-void UseUprobeMultiLinks(bpf_program* program) {
-  bpf_program__set_expected_attach_type(program,
-                                        static_cast<bpf_attach_type>(kBpfTraceUprobeMulti));
-}
-
-void GoProbes::LinkDestroyer::operator()(bpf_link* link) const { bpf_link__destroy(link); }
-
-GoProbes::MultiLink::~MultiLink() {
-  if (fd_ >= 0) close(fd_);
-}
-
-bool GoProbes::AttachAt(const std::string& path, bpf_program* entry, uint64_t entry_offset,
-                        bpf_program* returns, const std::vector<uint64_t>& return_offsets,
-                        std::vector<Link>* links, std::vector<MultiLink>* multi_links,
-                        std::string* error) const {
-  if (programs_.multi_links) {
-    int fd = AttachUprobeMulti(entry, path, {entry_offset});
-    if (fd >= 0) {
-      multi_links->emplace_back(fd);
-      if (returns == nullptr) return true;
-      fd = AttachUprobeMulti(returns, path, return_offsets);
-      if (fd >= 0) {
-        multi_links->emplace_back(fd);
-        return true;
-      }
-    }
-    *error = std::strerror(errno);
-    return false;
-  }
-  std::vector<std::pair<bpf_program*, uint64_t>> places = {{entry, entry_offset}};
-  for (uint64_t offset : return_offsets) places.emplace_back(returns, offset);
-  for (const auto& [program, offset] : places) {
-    LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = false);
-    bpf_link* link =
-        bpf_program__attach_uprobe_opts(program, -1 /* every process */, path.c_str(), offset, &opts);
-    if (!link) {
-      *error = std::strerror(errno);
-      return false;
-    }
-    links->emplace_back(link);
-  }
-  return true;
-}
-
 GoProbes::GoProbes(const GoPrograms& programs, int processes_map_fd, bool tls)
     : programs_(programs), processes_map_fd_(processes_map_fd), tls_(tls) {}
 
@@ -247,17 +58,8 @@ size_t GoProbes::executables_probed() const {
 }
 
 size_t GoProbes::AddRunningProcesses(const std::string& proc_root) {
-  DIR* proc = opendir(proc_root.c_str());
-  if (!proc) return 0;
   size_t probed = 0;
-  while (dirent* entry = readdir(proc)) {
-    if (!std::isdigit(static_cast<unsigned char>(entry->d_name[0]))) continue;
-    const uint32_t pid = static_cast<uint32_t>(std::strtoul(entry->d_name, nullptr, 10));
-    bool newly_probed = false;
-    LookAt(proc_root + "/" + entry->d_name, pid, &newly_probed);
-    probed += newly_probed;
-  }
-  closedir(proc);
+  for (uint32_t pid : RunningProcessIds(proc_root)) probed += AddProcess(pid, proc_root);
   return probed;
 }
 
@@ -301,73 +103,40 @@ GoProbes::Executable GoProbes::Probe(const std::string& path, const std::string&
     return {};
   }
 
-  // One function: its entry and every RET, or nothing.
-  auto attach_function = [&](std::string_view function, bpf_program* entry_program,
-                             bpf_program* return_program, std::vector<Link>* links,
-                             std::vector<MultiLink>* multi_links, std::string* why) {
-    const std::optional<go::GoFunction> found = binary->FindFunction(function, why);
-    if (!found) return false;
-    std::vector<uint64_t> returns;
-    if (return_program) {
-      // FindReturns for its checks (x86-64 code, all in the file); the
-      // offsets come from the file's own bytes.
-      if (!binary->FindReturns(*found, why)) return false;
-      std::optional<std::vector<uint64_t>> from_file = ReturnOffsetsFromFile(path, *found, why);
-      if (!from_file) return false;
-      if (from_file->empty()) {
-        *why = std::string(function) + " has no RET instruction";
-        return false;
-      }
-      returns = std::move(*from_file);
-    }
-    if (!AttachAt(path, entry_program, found->file_offset, return_program, returns, links,
-                  multi_links, why)) {
-      *why = std::string(function) + ": " + *why;
+  // Two functions that only make sense together: both probed, or neither.
+  std::string why;
+  auto attach_pair = [&](std::string_view first, bpf_program* first_entry,
+                         std::string_view second, bpf_program* second_entry,
+                         bpf_program* returns) {
+    std::vector<BpfLink> links;
+    if (!AttachGoFunction(*binary, path, first, first_entry, returns, programs_.multi_links,
+                          &links, &why) ||
+        !AttachGoFunction(*binary, path, second, second_entry, returns, programs_.multi_links,
+                          &links, &why))
       return false;
-    }
+    for (BpfLink& link : links) links_.push_back(std::move(link));
+    report.attached.emplace_back(first);
+    report.attached.emplace_back(second);
     return true;
   };
 
-  std::vector<Link> links;
-  std::vector<MultiLink> multi_links;
-  std::string why;
-  if (tls_ && layout->tls_fields) {
-    std::vector<Link> tls_links;
-    std::vector<MultiLink> tls_multi_links;
-    if (attach_function(kTlsWrite, programs_.tls_write_enter, programs_.tls_return, &tls_links,
-                        &tls_multi_links, &why) &&
-        attach_function(kTlsRead, programs_.tls_read_enter, programs_.tls_return, &tls_links,
-                        &tls_multi_links, &why)) {
-      for (Link& l : tls_links) links.push_back(std::move(l));
-      for (MultiLink& l : tls_multi_links) multi_links.push_back(std::move(l));
-      report.attached.emplace_back(kTlsWrite);
-      report.attached.emplace_back(kTlsRead);
-    } else if (binary->FindFunction(kTlsWrite, &error)) {
-      spdlog::info("Go probes: no TLS plaintext from {}: {}", name, NamedAs(why, path, name));
-    }
+  if (tls_ && layout->tls_fields &&
+      !attach_pair(kTlsWrite, programs_.tls_write_enter, kTlsRead, programs_.tls_read_enter,
+                   programs_.tls_return) &&
+      binary->FindFunction(kTlsWrite, &error)) {
+    spdlog::info("Go probes: no TLS plaintext from {}: {}", name, NamedAs(why, path, name));
   }
-  if (layout->client_fields) {
-    std::vector<Link> client_links;
-    std::vector<MultiLink> client_multi_links;
-    if (attach_function(kPersistConnRoundTrip, programs_.round_trip, nullptr, &client_links,
-                        &client_multi_links, &why) &&
-        attach_function(kRequestWrite, programs_.request_write, nullptr, &client_links,
-                        &client_multi_links, &why)) {
-      for (Link& l : client_links) links.push_back(std::move(l));
-      for (MultiLink& l : client_multi_links) multi_links.push_back(std::move(l));
-      report.attached.emplace_back(kPersistConnRoundTrip);
-      report.attached.emplace_back(kRequestWrite);
-    } else if (binary->FindFunction(kPersistConnRoundTrip, &error)) {
-      spdlog::info("Go probes: HTTP client calls of {} will not be linked: {}", name,
-                   NamedAs(why, path, name));
-    }
+  if (layout->client_fields &&
+      !attach_pair(kPersistConnRoundTrip, programs_.round_trip, kRequestWrite,
+                   programs_.request_write, nullptr) &&
+      binary->FindFunction(kPersistConnRoundTrip, &error)) {
+    spdlog::info("Go probes: HTTP client calls of {} will not be linked: {}", name,
+                 NamedAs(why, path, name));
   }
   std::string functions;
   for (const std::string& f : report.attached) functions += (functions.empty() ? "" : ", ") + f;
   spdlog::debug("Go probes on {}: {}", name, functions.empty() ? "none (goroutine linking only)"
                                                                : functions);
-  for (Link& link : links) links_.push_back(std::move(link));
-  for (MultiLink& link : multi_links) multi_links_.push_back(std::move(link));
   reports_.push_back(std::move(report));
   return {layout->offsets};
 }

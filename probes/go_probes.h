@@ -15,22 +15,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "bpf/socket_trace_maps.h"
+#include "probes/bpf_link.h"
 
-struct bpf_link;
 struct bpf_program;
 
 namespace zerotrace::probes {
-
-namespace go {
-class GoBinary;
-}
 
 // The programs of the socket_trace object that go on Go functions.
 struct GoPrograms {
@@ -39,20 +34,10 @@ struct GoPrograms {
   bpf_program* tls_return = nullptr;  // every RET of Write and Read
   bpf_program* round_trip = nullptr;
   bpf_program* request_write = nullptr;
-  // Loaded for uprobe_multi links (UseUprobeMultiLinks): one link per
+  // Loaded for uprobe_multi links (probes/uprobe_attach.h): one link per
   // program and function. Otherwise one perf-event uprobe per offset.
   bool multi_links = false;
 };
-
-// Whether the kernel has uprobe_multi links (Linux 6.6), from its BTF. One
-// such link puts a program at many offsets of a file, and detaching it waits
-// for the kernel once, where perf-event uprobes wait once each (about 0.1 s
-// apiece on a busy host, serialized): with ~20 offsets per Go program, that
-// is what keeps stopping the agent quick on a host running many of them.
-bool KernelHasUprobeMultiLinks();
-// Before the object is loaded: makes `program` attachable by uprobe_multi
-// links only.
-void UseUprobeMultiLinks(bpf_program* program);
 
 // What happened at one Go executable, for --verbose and the agent's metrics.
 struct GoExecutableReport {
@@ -60,18 +45,6 @@ struct GoExecutableReport {
   std::vector<std::string> attached;  // function names probed (entry and returns)
   std::string error;                  // why the file is not used; empty if it is
 };
-
-// Where the kernel side finds what it reads in one Go executable.
-struct GoExecutableLayout {
-  go_process offsets{};
-  bool tls_fields = false;     // crypto/tls.Conn → descriptor known
-  bool client_fields = false;  // net/http.transportRequest → *Request known
-};
-
-// The layout, or why the executable cannot be traced as Go (one line):
-// built by Go older than 1.17 (arguments on the stack, g not in R14), or no
-// DWARF and a version the built-in offsets do not cover.
-std::optional<GoExecutableLayout> ReadGoLayout(const go::GoBinary& binary, std::string* error);
 
 class GoProbes {
  public:
@@ -91,33 +64,11 @@ class GoProbes {
 
   const std::vector<GoExecutableReport>& executables() const { return reports_; }
   size_t executables_probed() const;
-  size_t links() const { return links_.size() + multi_links_.size(); }
+  size_t links() const { return links_.size(); }
   // go_processes entries written (a process looked at twice counts twice).
   size_t processes_registered() const { return processes_registered_; }
 
  private:
-  struct LinkDestroyer {
-    void operator()(bpf_link* link) const;
-  };
-  using Link = std::unique_ptr<bpf_link, LinkDestroyer>;
-  // A uprobe_multi link: a bare link fd (libbpf 1.1 has no API for them).
-  class MultiLink {
-   public:
-    explicit MultiLink(int fd) : fd_(fd) {}
-    MultiLink(MultiLink&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    MultiLink& operator=(MultiLink&&) = delete;
-    ~MultiLink();
-
-   private:
-    int fd_;
-  };
-  // Adds the links that put `entry` at `entry_offset` and `returns` at each
-  // of `return_offsets` of the file at `path` (returns may be null). False,
-  // with why in `error`, if one fails; the caller drops what was added.
-  bool AttachAt(const std::string& path, bpf_program* entry, uint64_t entry_offset,
-                bpf_program* returns, const std::vector<uint64_t>& return_offsets,
-                std::vector<Link>* links, std::vector<MultiLink>* multi_links,
-                std::string* error) const;
   // An executable looked at: Go or not, usable or not.
   struct Executable {
     std::optional<go_process> offsets;  // set: its processes are registered
@@ -133,8 +84,7 @@ class GoProbes {
   GoPrograms programs_;
   int processes_map_fd_;
   bool tls_;
-  std::vector<Link> links_;
-  std::vector<MultiLink> multi_links_;
+  std::vector<BpfLink> links_;
   std::vector<GoExecutableReport> reports_;
   std::map<std::pair<dev_t, ino_t>, Executable> executables_;
   size_t processes_registered_ = 0;

@@ -1,6 +1,5 @@
 #include "probes/openssl_libraries.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -12,6 +11,8 @@
 #include <set>
 #include <sstream>
 #include <utility>
+
+#include "probes/process_ids.h"
 
 namespace zerotrace::probes {
 namespace {
@@ -127,15 +128,10 @@ std::vector<OpenSslTarget> FindOpenSslTargets(const std::string& proc_root) {
   }
   // Running processes: libraries they mapped (also dlopen'ed and bundled
   // copies), and executables with OpenSSL inside.
-  DIR* proc = opendir(proc_root.c_str());
-  if (!proc) return targets;
   std::set<std::string> executables_checked;
-  while (dirent* entry = readdir(proc)) {
-    const char* pid = entry->d_name;
-    if (*pid < '1' || *pid > '9') continue;
-    AddTargetsOfProcess(proc_root + "/" + pid, unique, executables_checked, targets);
-  }
-  closedir(proc);
+  for (uint32_t pid : RunningProcessIds(proc_root))
+    AddTargetsOfProcess(proc_root + "/" + std::to_string(pid), unique, executables_checked,
+                        targets);
   return targets;
 }
 

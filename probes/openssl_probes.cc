@@ -1,24 +1,16 @@
 #include "probes/openssl_probes.h"
 
-#include <bpf/libbpf.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "probes/uprobe_attach.h"
+
 namespace zerotrace::probes {
 
-void OpenSslProbes::LinkDestroyer::operator()(bpf_link* link) const { bpf_link__destroy(link); }
-
 OpenSslProbes::~OpenSslProbes() { links_.clear(); }
-
-OpenSslProbes::Link OpenSslProbes::AttachAt(bpf_program* prog, const std::string& path,
-                                            const char* function, bool return_probe) {
-  LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = return_probe, .func_name = function);
-  return Link(bpf_program__attach_uprobe_opts(prog, -1 /* every process */, path.c_str(), 0,
-                                              &opts));
-}
 
 size_t OpenSslProbes::files_probed() const {
   size_t n = 0;
@@ -61,13 +53,14 @@ OpenSslAttachment OpenSslProbes::AttachFile(const OpenSslTarget& target) {
       {"SSL_free", programs_.free, false, false},
   };
   OpenSslAttachment report{target.path, {}, {}};
-  std::vector<Link> links;
+  std::vector<BpfLink> links;
   for (const Probe& probe : kProbes) {
-    Link entry = AttachAt(probe.entry, target.path, probe.function, false);
+    BpfLink entry = AttachUprobe(probe.entry, {.path = target.path, .symbol = probe.function});
     int err = errno;
-    Link exit;
+    BpfLink exit;
     if (entry && probe.returns) {
-      exit = AttachAt(programs_.call_exit, target.path, probe.function, true);
+      exit = AttachUprobe(programs_.call_exit,
+                          {.path = target.path, .symbol = probe.function, .retprobe = true});
       err = errno;
     }
     if (!entry || (probe.returns && !exit)) {
@@ -84,7 +77,7 @@ OpenSslAttachment OpenSslProbes::AttachFile(const OpenSslTarget& target) {
   std::string functions;
   for (const std::string& f : report.attached) functions += (functions.empty() ? "" : ", ") + f;
   spdlog::debug("OpenSSL probes on {}: {}", target.path, functions);
-  for (Link& link : links) links_.push_back(std::move(link));
+  for (BpfLink& link : links) links_.push_back(std::move(link));
   return report;
 }
 

@@ -6,13 +6,13 @@
 
 #include <memory>
 #include <set>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "probes/bpf_link.h"
 #include "probes/openssl_libraries.h"
 
-struct bpf_link;
 struct bpf_program;
 
 namespace zerotrace::probes {
@@ -55,18 +55,10 @@ class OpenSslProbes {
 
  private:
   explicit OpenSslProbes(const OpenSslPrograms& programs) : programs_(programs) {}
-  struct LinkDestroyer {
-    void operator()(bpf_link* link) const;
-  };
-  using Link = std::unique_ptr<bpf_link, LinkDestroyer>;
-  // Attaches prog at function `function` of path; null link and errno set on failure.
-  static Link AttachAt(bpf_program* prog, const std::string& path, const char* function,
-                       bool return_probe);
-
   OpenSslAttachment AttachFile(const OpenSslTarget& target);
 
   OpenSslPrograms programs_;
-  std::vector<Link> links_;
+  std::vector<BpfLink> links_;
   std::vector<OpenSslAttachment> attachments_;
   std::set<std::pair<dev_t, ino_t>> tried_;  // files, by identity
 };

@@ -12,6 +12,7 @@
 
 #include "bpf/socket_trace_maps.h"
 #include "probes/go_probes.h"
+#include "probes/uprobe_attach.h"
 #include "socket_trace.skel.h"
 
 namespace zerotrace::probes {
@@ -102,14 +103,14 @@ std::unique_ptr<SocketTraceProbes> SocketTraceProbes::Start(const SocketTraceOpt
         std::strncmp(bpf_program__section_name(prog), "uprobe", 6) == 0 ||
         std::strncmp(bpf_program__section_name(prog), "uretprobe", 9) == 0)
       continue;  // the OpenSSL and Go probes go on files, below
-    bpf_link* link = bpf_program__attach(prog);
+    BpfLink link(bpf_program__attach(prog));
     if (!link) {
       int err = errno;
       *error = std::string("could not attach tracepoint '") + bpf_program__section_name(prog) +
                "' (" + ErrnoText(err) + "): is tracefs mounted and the syscall tracepoint present?";
       return nullptr;
     }
-    probes->links_.emplace_back(link);
+    probes->links_.push_back(std::move(link));
     probes->programs_.push_back({bpf_program__name(prog), true});
   }
 
@@ -193,10 +194,6 @@ size_t SocketTraceProbes::attached_programs() const {
 const std::vector<GoExecutableReport>& SocketTraceProbes::go_executables() const {
   static const std::vector<GoExecutableReport> kNone;
   return go_ ? go_->executables() : kNone;
-}
-
-void SocketTraceProbes::LinkDestroyer::operator()(bpf_link* link) const {
-  bpf_link__destroy(link);
 }
 
 SocketTraceProbes::~SocketTraceProbes() {

@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "bpf/zerotrace_events.h"
+#include "probes/bpf_link.h"
 #include "probes/openssl_probes.h"
 #include "probes/traceparent_injection.h"
 
 struct socket_trace;
-struct bpf_link;
 
 namespace zerotrace::probes {
 
@@ -89,11 +89,8 @@ class SocketTraceProbes {
 
  private:
   explicit SocketTraceProbes(socket_trace* skel);
-  struct LinkDestroyer {
-    void operator()(bpf_link* link) const;
-  };
   socket_trace* skel_;
-  std::vector<std::unique_ptr<bpf_link, LinkDestroyer>> links_;
+  std::vector<BpfLink> links_;
   std::unique_ptr<TraceparentInjection> injection_;
   std::unique_ptr<OpenSslProbes> openssl_;
   std::unique_ptr<GoProbes> go_;

@@ -51,7 +51,7 @@ std::unique_ptr<TraceparentInjection> TraceparentInjection::Attach(bpf_program* 
     *error = "traceparent injection: cannot open " + cgroup_path + ": " + std::strerror(errno);
     return nullptr;
   }
-  injection->sockops_link_ = bpf_program__attach_cgroup(sockops, cgroup_fd);
+  injection->sockops_link_ = BpfLink(bpf_program__attach_cgroup(sockops, cgroup_fd));
   const int attach_errno = errno;
   close(cgroup_fd);
   if (!injection->sockops_link_) {
@@ -72,7 +72,7 @@ std::unique_ptr<TraceparentInjection> TraceparentInjection::Attach(bpf_program* 
 TraceparentInjection::~TraceparentInjection() {
   // No new sockets join; sockets already in the sockhash leave it when the
   // map goes with the BPF object, right after.
-  if (sockops_link_) bpf_link__destroy(sockops_link_);
+  sockops_link_.Reset();
   if (sk_msg_fd_ >= 0) bpf_prog_detach2(sk_msg_fd_, sockhash_fd_, BPF_SK_MSG_VERDICT);
 }
 

@@ -7,7 +7,8 @@
 #include <memory>
 #include <string>
 
-struct bpf_link;
+#include "probes/bpf_link.h"
+
 struct bpf_program;
 
 namespace zerotrace::probes {
@@ -25,7 +26,7 @@ class TraceparentInjection {
  private:
   TraceparentInjection() = default;
 
-  bpf_link* sockops_link_ = nullptr;
+  BpfLink sockops_link_;
   int sk_msg_fd_ = -1;
   int sockhash_fd_ = -1;
 };

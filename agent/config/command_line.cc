@@ -11,6 +11,7 @@
 
 #include "agent/config/config_error.h"
 #include "agent/config/config_values.h"
+#include "base/text.h"
 
 namespace zerotrace {
 namespace {
@@ -38,7 +39,7 @@ struct FlagValues {
 // An --otlp-endpoint is a base URL, like OTEL_EXPORTER_OTLP_ENDPOINT, unless
 // it already is a traces URL.
 EndpointChoice EndpointFromFlag(std::string_view url) {
-  url = TrimSpace(url);
+  url = TrimWhitespace(url);
   constexpr std::string_view kTracesPath = "/v1/traces";
   const bool is_traces_url =
       url.size() >= kTracesPath.size() && url.substr(url.size() - kTracesPath.size()) == kTracesPath;
@@ -138,7 +139,7 @@ std::variant<CommandLine, int> ParseCommandLine(int argc, const char* const* arg
     layer.telemetry_enabled = telemetry_setting->enabled;
     if (telemetry_setting->enabled) layer.telemetry_address = telemetry_setting->address;
   }
-  if (endpoint->count() > 0 && !TrimSpace(flags.endpoint).empty()) layer.endpoint = EndpointFromFlag(flags.endpoint);
+  if (endpoint->count() > 0 && !TrimWhitespace(flags.endpoint).empty()) layer.endpoint = EndpointFromFlag(flags.endpoint);
   if (protocol->count() > 0) layer.protocol = ParseOtlpProtocol(flags.protocol);
   if (compression->count() > 0) layer.compression = ParseOtlpCompression(flags.compression);
   if (service_name->count() > 0 && !flags.service_name.empty()) layer.service_name = flags.service_name;

@@ -39,6 +39,7 @@
 
 #include "agent/config/config_values.h"
 #include "agent/config/yaml_value_reader.h"
+#include "base/text.h"
 #include "exporter/otlp/otlp_endpoint.h"
 
 namespace zerotrace {
@@ -94,8 +95,8 @@ void ReadOtlp(const YamlValueReader& r, const YAML::Node& otlp, ConfigLayer* lay
                "certificate", "insecure", "batch"});
   // Within the file, as in the environment, the full traces URL beats the base.
   std::string traces_url, base_url;
-  if (auto v = r.Value(otlp, "traces_endpoint")) traces_url = TrimSpace(r.String(*v, "otlp.traces_endpoint"));
-  if (auto v = r.Value(otlp, "endpoint")) base_url = TrimSpace(r.String(*v, "otlp.endpoint"));
+  if (auto v = r.Value(otlp, "traces_endpoint")) traces_url = TrimWhitespace(r.String(*v, "otlp.traces_endpoint"));
+  if (auto v = r.Value(otlp, "endpoint")) base_url = TrimWhitespace(r.String(*v, "otlp.endpoint"));
   if (!traces_url.empty()) {
     layer->endpoint = EndpointChoice{traces_url, true};
   } else if (!base_url.empty()) {

@@ -7,13 +7,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 
+#include "base/text.h"
 #include "exporter/otlp/batch_options.h"
 #include "exporter/otlp/otlp_endpoint.h"
 
@@ -113,8 +112,7 @@ std::optional<ConfigError> ResolveOtlp(const ConfigLayer& layer, otlp::OtlpSetti
   if (settings->protocol == otlp::OtlpProtocol::kGrpc) {
     // gRPC metadata keys must be lower case.
     for (auto& header : settings->headers)
-      std::transform(header.name.begin(), header.name.end(), header.name.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      header.name = ToLowerAscii(header.name);
   }
   settings->compression = layer.compression.value_or(defaults.compression);
   settings->timeout = layer.timeout.value_or(defaults.timeout);

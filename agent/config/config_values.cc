@@ -10,15 +10,10 @@
 #include <regex>
 #include <utility>
 
+#include "base/text.h"
+
 namespace zerotrace {
 namespace {
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // Letters, digits, dots and hyphens, neither first nor last a dot or hyphen;
 // all digits and dots only if a valid IPv4 address ("127.0.0.300" is not).
@@ -37,8 +32,8 @@ bool IsHostNameOrIpv4(std::string_view host) {
 }  // namespace
 
 std::optional<TelemetryAddressSetting> ParseTelemetryAddress(std::string_view text) {
-  text = TrimSpace(text);
-  if (EqualsIgnoringCase(text, "off")) return TelemetryAddressSetting{false, {}};
+  text = TrimWhitespace(text);
+  if (EqualsIgnoreAsciiCase(text, "off")) return TelemetryAddressSetting{false, {}};
   std::string_view host, port;
   if (!text.empty() && text.front() == '[') {  // [IPv6]:PORT
     const size_t close = text.find(']');
@@ -85,8 +80,8 @@ std::optional<otlp::OtlpCompression> ParseOtlpCompression(std::string_view text)
 }
 
 std::optional<bool> ParseTrueFalse(std::string_view text) {
-  if (EqualsIgnoringCase(text, "true")) return true;
-  if (EqualsIgnoringCase(text, "false")) return false;
+  if (EqualsIgnoreAsciiCase(text, "true")) return true;
+  if (EqualsIgnoreAsciiCase(text, "false")) return false;
   return std::nullopt;
 }
 
@@ -110,13 +105,6 @@ std::optional<std::string> RegexProblem(const std::string& pattern) {
     return std::string(e.what());
   }
   return std::nullopt;
-}
-
-std::string_view TrimSpace(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const size_t begin = text.find_first_not_of(kSpace);
-  if (begin == std::string_view::npos) return {};
-  return text.substr(begin, text.find_last_not_of(kSpace) - begin + 1);
 }
 
 }  // namespace zerotrace

@@ -53,7 +53,4 @@ std::optional<uint64_t> ParsePositiveInteger(std::string_view text);
 // std::nullopt when `pattern` is a valid std::regex, else why it is not.
 std::optional<std::string> RegexProblem(const std::string& pattern);
 
-// `text` without surrounding spaces, tabs and line breaks.
-std::string_view TrimSpace(std::string_view text);
-
 }  // namespace zerotrace

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "agent/config/config_values.h"
+#include "base/text.h"
 #include "exporter/otlp/otlp_endpoint.h"
 
 namespace zerotrace {
@@ -29,7 +30,7 @@ class EnvironmentReader {
     for (const char* name : names) {
       std::optional<std::string> raw = env_(name);
       if (!raw) continue;
-      std::string_view value = TrimSpace(*raw);
+      std::string_view value = TrimWhitespace(*raw);
       if (!value.empty()) return FoundVariable{name, std::string(value)};
     }
     return std::nullopt;

@@ -1,23 +1,11 @@
 #include "agent/kubernetes/cgroup_container.h"
 
-#include <cctype>
+#include "base/text.h"
 
 namespace zerotrace::kubernetes {
 namespace {
 
 constexpr size_t kContainerIdLength = 64;
-
-bool IsHex(std::string_view s) {
-  for (char c : s)
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
-  return true;
-}
-
-std::string Lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 void RemoveSuffix(std::string_view& s, std::string_view suffix) {
   if (s.ends_with(suffix)) s.remove_suffix(suffix.size());
@@ -30,7 +18,7 @@ std::string_view ContainerIdOf(std::string_view component) {
   RemoveSuffix(component, ".scope");
   if (component.size() < kContainerIdLength) return {};
   std::string_view id = component.substr(component.size() - kContainerIdLength);
-  if (!IsHex(id)) return {};
+  if (!IsHexDigits(id)) return {};
   std::string_view prefix = component.substr(0, component.size() - kContainerIdLength);
   if (prefix.empty()) return id;
   if (!prefix.ends_with('-') && !prefix.ends_with(':')) return {};
@@ -40,13 +28,8 @@ std::string_view ContainerIdOf(std::string_view component) {
 
 // 8-4-4-4-12 hex with dashes, or 32 hex (a static pod's config hash).
 bool IsPodUid(std::string_view uid) {
-  if (uid.size() == 32) return IsHex(uid);
-  if (uid.size() != 36) return false;
-  for (size_t i = 0; i < uid.size(); ++i) {
-    bool dash_here = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash_here ? uid[i] != '-' : !std::isxdigit(static_cast<unsigned char>(uid[i]))) return false;
-  }
-  return true;
+  if (uid.size() == 32) return IsHexDigits(uid);
+  return IsUuidText(uid);
 }
 
 // "pod<uid>" (cgroupfs) or "...-pod<uid_with_underscores>.slice" (systemd).
@@ -60,7 +43,7 @@ std::string PodUidOf(std::string_view component) {
   } else {
     return {};
   }
-  std::string uid = Lowercase(component.substr(at + 3));
+  std::string uid = ToLowerAscii(component.substr(at + 3));
   for (char& c : uid)
     if (c == '_') c = '-';
   return IsPodUid(uid) ? uid : std::string();
@@ -72,7 +55,7 @@ CgroupContainer ParsePath(std::string_view path) {
     size_t slash = path.find('/');
     std::string_view component = path.substr(0, slash);
     if (std::string_view id = ContainerIdOf(component); !id.empty()) {
-      found.container_id = Lowercase(id);
+      found.container_id = ToLowerAscii(id);
     } else if (std::string uid = PodUidOf(component); !uid.empty()) {
       found.pod_uid = std::move(uid);
     }

@@ -1,8 +1,7 @@
 #include "agent/kubernetes/pod_json.h"
 
-#include <cctype>
-
 #include "agent/kubernetes/workload.h"
+#include "base/text.h"
 
 namespace zerotrace::kubernetes {
 namespace {
@@ -49,9 +48,7 @@ void AddContainers(const json& status, std::string_view key, std::vector<PodCont
 std::string ContainerIdFromStatus(std::string_view container_id) {
   if (size_t scheme = container_id.find("://"); scheme != std::string_view::npos)
     container_id.remove_prefix(scheme + 3);
-  std::string id(container_id);
-  for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return id;
+  return ToLowerAscii(container_id);
 }
 
 std::string ResourceVersionOf(const json& object) {

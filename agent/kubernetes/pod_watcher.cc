@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -47,7 +46,7 @@ PodWatcher::PodWatcher(KubernetesSettings settings, std::shared_ptr<PodCache> po
     : settings_(std::move(settings)),
       pods_(std::move(pods)),
       client_(settings_.api_url, settings_.ca_file),
-      random_(std::random_device{}()) {
+      backoff_(BackoffOptions{settings_.initial_backoff, settings_.max_backoff, 2.0}) {
   pods_path_ = "/api/v1/pods?fieldSelector=" + client_.Escape("spec.nodeName=" + settings_.node_name);
   if (settings_.token_file.empty()) client_.set_token(settings_.token);
 }
@@ -89,13 +88,9 @@ PodWatcherStats PodWatcher::stats() const {
 }
 
 void PodWatcher::WaitBackoff(unsigned attempt) {
-  // Doubling steps up to the cap, drawn from the step's upper half so that
-  // agents on every node do not all call the API server in the same instant.
-  double step = static_cast<double>(settings_.initial_backoff.count());
-  for (unsigned i = 0; i < attempt && step < settings_.max_backoff.count(); ++i) step *= 2;
-  step = std::min(step, static_cast<double>(settings_.max_backoff.count()));
-  std::uniform_real_distribution<double> jitter(0.5, 1.0);
-  auto wait = std::chrono::milliseconds(static_cast<int64_t>(step * jitter(random_)));
+  // Jittered, so that agents on every node do not all call the API server in
+  // the same instant.
+  const std::chrono::milliseconds wait = backoff_.Delay(attempt);
   std::unique_lock lock(mutex_);
   wake_.wait_for(lock, wait, [this] { return stopping_; });
 }

@@ -18,13 +18,13 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <random>
 #include <string>
 #include <thread>
 
 #include "agent/kubernetes/kubernetes_api_client.h"
 #include "agent/kubernetes/kubernetes_settings.h"
 #include "agent/kubernetes/pod_cache.h"
+#include "base/backoff.h"
 
 namespace zerotrace::kubernetes {
 
@@ -82,7 +82,7 @@ class PodWatcher {
   std::shared_ptr<PodCache> pods_;
   KubernetesApiClient client_;
   std::string pods_path_;  // /api/v1/pods?fieldSelector=...
-  std::mt19937_64 random_;
+  RetryBackoff backoff_;
 
   mutable std::mutex mutex_;  // guards stopping_ and synced_
   mutable std::condition_variable wake_;

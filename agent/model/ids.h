@@ -1,12 +1,12 @@
-// Trace and span ids: random generation and hex text form.
+// Trace and span ids: random generation. Their hex text form is
+// base/text.h's (AppendHex, ToHex, DecodeHex), included for the callers.
 #pragma once
 
 #include <cstdint>
 #include <span>
-#include <string>
-#include <string_view>
 
 #include "agent/model/span.h"
+#include "base/text.h"
 
 namespace zerotrace {
 
@@ -16,16 +16,5 @@ TraceId NewTraceId();
 SpanId NewSpanId();
 
 bool IsAllZero(std::span<const uint8_t> bytes);
-
-// Lowercase hex, two characters per byte, appended to `out`.
-void AppendHex(std::span<const uint8_t> bytes, std::string& out);
-std::string ToHex(std::span<const uint8_t> bytes);
-
-enum class HexCase { kLowerOnly, kAny };
-
-// Decodes exactly 2 * out.size() hex characters into `out`. False (and `out`
-// unspecified) on a wrong length or a non-hex character; W3C headers demand
-// kLowerOnly.
-bool DecodeHex(std::string_view hex, std::span<uint8_t> out, HexCase accepted = HexCase::kAny);
 
 }  // namespace zerotrace

@@ -1,6 +1,7 @@
 #include "agent/model/traceparent.h"
 
 #include "agent/model/ids.h"
+#include "base/text.h"
 
 namespace zerotrace {
 namespace {
@@ -8,16 +9,10 @@ namespace {
 // version(2) '-' trace-id(32) '-' parent-id(16) '-' flags(2)
 constexpr size_t kVersion00Size = 55;
 
-std::string_view TrimOws(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 std::optional<TraceParent> ParseTraceParent(std::string_view value) {
-  value = TrimOws(value);
+  value = TrimBlanks(value);
   if (value.size() < kVersion00Size) return std::nullopt;
   if (value[2] != '-' || value[35] != '-' || value[52] != '-') return std::nullopt;
 
@@ -49,13 +44,13 @@ std::string FormatTraceParent(const TraceId& trace_id, const SpanId& span_id, ui
 }
 
 std::string_view NormalizeTraceState(std::string_view value) {
-  value = TrimOws(value);
+  value = TrimBlanks(value);
   if (value.size() <= kMaxTraceStateBytes) return value;
   // Keep the longest prefix of whole members: cut at the last ',' that still
   // leaves the kept part within the cap.
   size_t cut = value.rfind(',', kMaxTraceStateBytes);
   if (cut == std::string_view::npos) return {};
-  return TrimOws(value.substr(0, cut));
+  return TrimBlanks(value.substr(0, cut));
 }
 
 }  // namespace zerotrace

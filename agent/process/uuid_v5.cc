@@ -3,7 +3,7 @@
 #include <bit>
 #include <cstring>
 
-#include "agent/model/ids.h"
+#include "base/text.h"
 
 namespace zerotrace {
 namespace {

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/text.h"
 #include "exporter/console/span_tree.h"
 #include "agent/model/ids.h"
 #include "exporter/resource_attributes.h"

@@ -2,12 +2,12 @@
 
 #include <cstdint>
 
+#include "base/text.h"
 #include "exporter/utf8.h"
 
 namespace zerotrace::jsonl {
 
 void AppendJsonString(std::string_view text, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
   size_t pos = 0;
   while (pos < text.size()) {
@@ -36,8 +36,7 @@ void AppendJsonString(std::string_view text, std::string* out) {
         // terminal carries no raw control bytes at all.
         if (c < 0x20 || c == 0x7F) {
           out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 0xF]);
+          AppendHex({&c, 1}, *out);
         } else {
           out->push_back(static_cast<char>(c));
         }

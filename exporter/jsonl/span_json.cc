@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "agent/model/ids.h"
+#include "base/text.h"
 #include "exporter/jsonl/json_escape.h"
 #include "exporter/resource_attributes.h"
 

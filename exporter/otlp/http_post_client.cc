@@ -1,9 +1,9 @@
 #include "exporter/otlp/http_post_client.h"
 
 #include "agent/model/self_traffic.h"
+#include "base/text.h"
 
 #include <algorithm>
-#include <cctype>
 #include <mutex>
 #include <stdexcept>
 
@@ -81,20 +81,14 @@ size_t HttpPostClient::OnResponseHeader(char* data, size_t size, size_t count, v
   std::string_view line(data, bytes);
   const size_t colon = line.find(':');
   if (colon == std::string_view::npos) return bytes;  // status line or the blank end
-  std::string name(line.substr(0, colon));
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string_view value = line.substr(colon + 1);
-  const size_t begin = value.find_first_not_of(" \t");
-  const size_t end = value.find_last_not_of(" \t\r\n");
-  value = begin == std::string_view::npos ? std::string_view() : value.substr(begin, end - begin + 1);
+  const std::string name = ToLowerAscii(line.substr(0, colon));
+  const std::string_view value = TrimWhitespace(line.substr(colon + 1));  // and its CRLF
   constexpr size_t kMaxKept = 256;  // both values are short; never buffer more
   if (name == "retry-after") {
     client->response_.retry_after.assign(value.substr(0, kMaxKept));
   } else if (name == "content-type") {
-    std::string type(value.substr(0, std::min(value.find(';'), kMaxKept)));
-    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
-    for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    client->response_.content_type = std::move(type);
+    client->response_.content_type =
+        ToLowerAscii(TrimBlanks(value.substr(0, std::min(value.find(';'), kMaxKept))));
   }
   return bytes;
 }

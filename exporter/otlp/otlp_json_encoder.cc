@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "agent/model/ids.h"
+#include "base/text.h"
 #include "exporter/jsonl/json_escape.h"
 #include "exporter/otlp/otlp_encoder.h"  // kScopeName
 #include "exporter/resource_attributes.h"

@@ -7,23 +7,19 @@
 #include <cstdint>
 #include <string>
 
+#include "base/text.h"
+
 namespace zerotrace::otlp {
 
 namespace {
 
 constexpr std::chrono::milliseconds kLongestWait = std::chrono::hours(1);
 
-std::string_view Trim(std::string_view s) {
-  const size_t begin = s.find_first_not_of(" \t");
-  if (begin == std::string_view::npos) return {};
-  return s.substr(begin, s.find_last_not_of(" \t") - begin + 1);
-}
-
 }  // namespace
 
 std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
                                                          std::chrono::system_clock::time_point now) {
-  value = Trim(value);
+  value = TrimBlanks(value);
   if (value.empty()) return std::nullopt;
 
   if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {

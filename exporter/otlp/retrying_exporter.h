@@ -10,8 +10,8 @@
 
 #include <memory>
 
+#include "base/backoff.h"
 #include "exporter/otlp/otlp_transport.h"
-#include "exporter/otlp/retry_backoff.h"
 #include "exporter/otlp/span_batch_exporter.h"
 #include "exporter/warning_throttle.h"
 

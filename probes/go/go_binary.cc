@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "base/text.h"
 #include "probes/go/dwarf_struct_layout.h"
 #include "probes/go/elf_image.h"
 #include "probes/go/go_pclntab.h"
@@ -15,12 +16,6 @@ namespace {
 // Where Go's linker puts its function table: its own section in ordinary
 // executables, inside .data.rel.ro in position-independent ones.
 constexpr std::string_view kPclntabSections[] = {".gopclntab", ".data.rel.ro.gopclntab"};
-
-std::string Hex(uint64_t value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
 
 std::string MachineName(uint16_t machine) {
   switch (machine) {
@@ -123,7 +118,7 @@ std::optional<GoFunction> GoBinary::FindFunction(std::string_view name, std::str
   }
   const std::optional<uint64_t> offset = image_->FileOffsetOf(function.address);
   if (!offset) {
-    *error = std::string(name) + " at " + Hex(function.address) + " is outside the file's segments";
+    *error = std::string(name) + " at " + HexLiteral(function.address) + " is outside the file's segments";
     return std::nullopt;
   }
   function.file_offset = *offset;

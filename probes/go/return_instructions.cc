@@ -2,8 +2,9 @@
 
 #include <capstone/capstone.h>
 
-#include <cstdio>
 #include <memory>
+
+#include "base/text.h"
 
 namespace zerotrace::probes::go {
 namespace {
@@ -29,12 +30,6 @@ struct InstructionFree {
   void operator()(cs_insn* instruction) const { cs_free(instruction, 1); }
 };
 
-std::string Hex(uint64_t value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
-
 }  // namespace
 
 std::optional<std::vector<uint64_t>> FindReturnInstructions(std::span<const uint8_t> code,
@@ -56,7 +51,7 @@ std::optional<std::vector<uint64_t>> FindReturnInstructions(std::span<const uint
   while (left > 0) {
     // cs_disasm_iter advances cursor, left and next_address past the instruction.
     if (!cs_disasm_iter(disassembler.handle(), &cursor, &left, &next_address, instruction.get())) {
-      *error = "cannot decode the instruction at " + Hex(next_address);
+      *error = "cannot decode the instruction at " + HexLiteral(next_address);
       return std::nullopt;
     }
     if (instruction->id == X86_INS_RET) returns.push_back(instruction->address);

@@ -3,6 +3,8 @@
 #include <cstring>
 #include <limits>
 
+#include "base/text.h"
+
 namespace zerotrace::http1 {
 namespace {
 
@@ -22,23 +24,6 @@ bool IsMethodChar(unsigned char c) {
 bool IsTargetChar(unsigned char c) { return c > 0x20 && c != 0x7f; }
 
 bool IsReasonChar(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
-
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
-
-// `lower` must be lower case.
-bool EqualsIgnoreCase(std::string_view s, std::string_view lower) {
-  if (s.size() != lower.size()) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (LowerAscii(s[i]) != lower[i]) return false;
-  }
-  return true;
-}
-
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // "HTTP/1.0" or "HTTP/1.1" at data[i].
 StartLineCheck MatchVersion(std::string_view data, size_t i, std::string_view* version) {
@@ -131,7 +116,7 @@ void ReadContentLength(std::string_view value, HeaderFields* out) {
   bool any = false;
   while (true) {
     const size_t comma = value.find(',');
-    std::string_view item = TrimSpaces(value.substr(0, comma));
+    std::string_view item = TrimBlanks(value.substr(0, comma));
     if (item.empty()) {
       out->content_length_invalid = true;
       return;
@@ -162,35 +147,35 @@ void ReadHeaderLine(std::string_view line, HeaderFields* out) {
   const size_t colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0) return;
   const std::string_view name = line.substr(0, colon);
-  const std::string_view value = TrimSpaces(line.substr(colon + 1));
+  const std::string_view value = TrimBlanks(line.substr(colon + 1));
   // Dispatch on length first: most header lines are none of these.
   switch (name.size()) {
     case 4:
-      if (out->host.empty() && EqualsIgnoreCase(name, "host")) out->host = value;
+      if (out->host.empty() && EqualsIgnoreAsciiCase(name, "host")) out->host = value;
       break;
     case 10:
-      if (EqualsIgnoreCase(name, "user-agent")) {
+      if (EqualsIgnoreAsciiCase(name, "user-agent")) {
         if (out->user_agent.empty()) out->user_agent = value;
-      } else if (EqualsIgnoreCase(name, "tracestate")) {
+      } else if (EqualsIgnoreAsciiCase(name, "tracestate")) {
         if (!value.empty() && out->tracestate_count < HeaderFields::kMaxTracestate) {
           out->tracestate[out->tracestate_count++] = value;
         }
       }
       break;
     case 11:
-      if (out->traceparent.empty() && EqualsIgnoreCase(name, "traceparent")) out->traceparent = value;
+      if (out->traceparent.empty() && EqualsIgnoreAsciiCase(name, "traceparent")) out->traceparent = value;
       break;
     case 14:
-      if (EqualsIgnoreCase(name, "content-length")) ReadContentLength(value, out);
+      if (EqualsIgnoreAsciiCase(name, "content-length")) ReadContentLength(value, out);
       break;
     case 17:
-      if (EqualsIgnoreCase(name, "transfer-encoding")) {
+      if (EqualsIgnoreAsciiCase(name, "transfer-encoding")) {
         out->has_transfer_encoding = true;
         // Only the last coding decides whether the body is chunked.
         const size_t comma = value.rfind(',');
         const std::string_view last =
-            TrimSpaces(comma == std::string_view::npos ? value : value.substr(comma + 1));
-        out->chunked = EqualsIgnoreCase(last, "chunked");
+            TrimBlanks(comma == std::string_view::npos ? value : value.substr(comma + 1));
+        out->chunked = EqualsIgnoreAsciiCase(last, "chunked");
       }
       break;
     default:

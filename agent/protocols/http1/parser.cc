@@ -8,21 +8,9 @@
 namespace zerotrace::http1 {
 namespace {
 
-constexpr uint64_t kMaxChunkSize = uint64_t{1} << 60;
-constexpr uint32_t kMaxChunkExtBytes = 4096;
-constexpr uint32_t kMaxTrailerBytes = 16 * 1024;
 // More queued request methods than this means the response side is not being
 // fed; drop the oldest rather than grow without bound.
 constexpr size_t kMaxExpectedMethods = 1024;
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool IsInterim(int status) { return status >= 100 && status < 200 && status != 101; }
 
 }  // namespace
 
@@ -69,11 +57,11 @@ void Parser::Feed(std::span<const uint8_t> captured, uint64_t total_size, const 
           pos = data.size();
         }
         break;
-      case Phase::kOpaque:
-        return;
-      default:
+      case Phase::kChunkedBody:
         pos = ConsumeChunked(data, pos, timing);
         break;
+      case Phase::kOpaque:
+        return;
     }
   }
   if (unseen > 0) SkipUnseen(unseen, &timing);
@@ -133,11 +121,11 @@ void Parser::ExpectResponseTo(std::string_view request_method) {
   expected_methods_.emplace_back(request_method);
 }
 
-Parser::ExpectedMethod Parser::PopExpectedMethod() {
-  if (expected_methods_.empty()) return ExpectedMethod::kOther;
-  ExpectedMethod m = ExpectedMethod::kOther;
-  if (expected_methods_.front() == "HEAD") m = ExpectedMethod::kHead;
-  if (expected_methods_.front() == "CONNECT") m = ExpectedMethod::kConnect;
+AnsweredMethod Parser::PopExpectedMethod() {
+  if (expected_methods_.empty()) return AnsweredMethod::kOther;
+  AnsweredMethod m = AnsweredMethod::kOther;
+  if (expected_methods_.front() == "HEAD") m = AnsweredMethod::kHead;
+  if (expected_methods_.front() == "CONNECT") m = AnsweredMethod::kConnect;
   expected_methods_.pop_front();
   return m;
 }
@@ -295,62 +283,41 @@ void Parser::BeginMessage(const StartLine& line, const HeaderFields& fields, boo
   phase_ = Phase::kSeek;
 
   if (kind_ == MessageKind::kRequest) {
-    if (!complete) {
-      LoseFraming();
-    } else if (fields.has_transfer_encoding) {
-      // A request coding other than chunked cannot be framed (RFC 9112 6.3).
-      if (fields.chunked) {
-        StartChunked();
-      } else {
-        LoseFraming();
-      }
-    } else if (fields.content_length_invalid) {
-      LoseFraming();
-    } else if (fields.content_length > 0) {
-      remaining_ = fields.content_length;
-      phase_ = Phase::kBodyLength;
-    } else {
-      Finish();
-    }
+    FollowFraming(RequestBodyFraming(fields, complete), fields);
     return;
   }
-
-  const int status = line.status_code;
-  if (IsInterim(status)) {
-    // 100 Continue and friends precede the real response; not reported, and
-    // the request still awaits its response.
+  if (IsInterimStatus(line.status_code)) {
+    // Not reported, and the request still awaits its response.
     if (!complete) in_sync_ = false;
     return;
   }
-  const ExpectedMethod method = PopExpectedMethod();
-  if (!complete) {
-    LoseFraming();
-    return;
-  }
-  if (status == 101 || (method == ExpectedMethod::kConnect && status / 100 == 2)) {
-    Finish();
-    phase_ = Phase::kOpaque;  // the connection now carries another protocol
-    return;
-  }
-  if (method == ExpectedMethod::kHead || status == 204 || status == 304) {
-    Finish();
-  } else if (fields.has_transfer_encoding) {
-    if (fields.chunked) {
-      StartChunked();
-    } else {
-      phase_ = Phase::kBodyUntilClose;
-    }
-  } else if (fields.content_length_invalid) {
-    LoseFraming();
-  } else if (fields.has_content_length) {
-    if (fields.content_length == 0) {
+  const AnsweredMethod method = PopExpectedMethod();
+  FollowFraming(ResponseBodyFraming(line.status_code, method, fields, complete), fields);
+}
+
+// The message just begun (past its header block) has its body framed so.
+void Parser::FollowFraming(BodyFraming framing, const HeaderFields& fields) {
+  switch (framing) {
+    case BodyFraming::kNone:
       Finish();
-    } else {
+      break;
+    case BodyFraming::kContentLength:
       remaining_ = fields.content_length;
       phase_ = Phase::kBodyLength;
-    }
-  } else {
-    phase_ = Phase::kBodyUntilClose;
+      break;
+    case BodyFraming::kChunked:
+      StartChunked();
+      break;
+    case BodyFraming::kUntilClose:
+      phase_ = Phase::kBodyUntilClose;
+      break;
+    case BodyFraming::kLost:
+      LoseFraming();
+      break;
+    case BodyFraming::kOpaque:
+      Finish();
+      phase_ = Phase::kOpaque;  // the connection now carries another protocol
+      break;
   }
 }
 
@@ -366,112 +333,24 @@ size_t Parser::ConsumeLengthBody(std::string_view data, size_t pos, const ChunkT
 
 size_t Parser::ConsumeChunked(std::string_view data, size_t pos, const ChunkTiming& timing) {
   MessageCommon& m = Current();
-  const size_t first = pos;
   const ChunkTiming previous = m.last_chunk;
   m.last_chunk = timing;
-  // Framing lost: the chunk carried none of this message's bytes if it broke
-  // on its first byte (which may then start the next message).
-  auto lose = [&](size_t at) {
-    if (at == first) m.last_chunk = previous;
-    LoseFraming();
-    return at;
-  };
-  while (pos < data.size()) {
-    const char c = data[pos];
-    switch (phase_) {
-      case Phase::kChunkSize: {
-        const int digit = HexValue(c);
-        if (digit >= 0) {
-          if (chunk_size_ > (kMaxChunkSize >> 4)) return lose(pos);
-          chunk_size_ = chunk_size_ * 16 + static_cast<uint64_t>(digit);
-          ++chunk_digits_;
-          ++pos;
-        } else if (chunk_digits_ == 0) {
-          return lose(pos);
-        } else if (c == ';' || c == ' ' || c == '\t') {
-          phase_ = Phase::kChunkExt;
-          line_bytes_ = 0;
-        } else if (c == '\r') {
-          phase_ = Phase::kChunkSizeLf;
-          ++pos;
-        } else if (c == '\n') {
-          ++pos;
-          EndChunkSizeLine();
-        } else {
-          return lose(pos);
-        }
-        break;
-      }
-      case Phase::kChunkExt: {
-        const void* nl = std::memchr(data.data() + pos, '\n', data.size() - pos);
-        const size_t stop =
-            nl ? static_cast<size_t>(static_cast<const char*>(nl) - data.data()) : data.size();
-        line_bytes_ += static_cast<uint32_t>(std::min<size_t>(stop - pos, kMaxChunkExtBytes + 1));
-        if (line_bytes_ > kMaxChunkExtBytes) return lose(pos);
-        if (nl == nullptr) return data.size();
-        pos = stop + 1;
-        EndChunkSizeLine();
-        break;
-      }
-      case Phase::kChunkSizeLf:
-        if (c != '\n') return lose(pos);
-        ++pos;
-        EndChunkSizeLine();
-        break;
-      case Phase::kChunkData: {
-        const uint64_t n = std::min<uint64_t>(remaining_, data.size() - pos);
-        m.body_size += n;
-        remaining_ -= n;
-        pos += n;
-        if (remaining_ == 0) phase_ = Phase::kChunkDataCr;
-        break;
-      }
-      case Phase::kChunkDataCr:
-        if (c == '\r') {
-          phase_ = Phase::kChunkDataLf;
-        } else if (c == '\n') {
-          StartChunked();
-        } else {
-          return lose(pos);
-        }
-        ++pos;
-        break;
-      case Phase::kChunkDataLf:
-        if (c != '\n') return lose(pos);
-        ++pos;
-        StartChunked();
-        break;
-      case Phase::kTrailerStart:
-        if (c == '\r') {
-          phase_ = Phase::kTrailerEndLf;
-          ++pos;
-        } else if (c == '\n') {
-          Finish();
-          return pos + 1;
-        } else {
-          phase_ = Phase::kTrailerLine;
-        }
-        break;
-      case Phase::kTrailerLine: {
-        const void* nl = std::memchr(data.data() + pos, '\n', data.size() - pos);
-        const size_t stop =
-            nl ? static_cast<size_t>(static_cast<const char*>(nl) - data.data()) : data.size();
-        line_bytes_ += static_cast<uint32_t>(std::min<size_t>(stop - pos, kMaxTrailerBytes + 1));
-        if (line_bytes_ > kMaxTrailerBytes) return lose(pos);
-        if (nl == nullptr) return data.size();
-        pos = stop + 1;
-        phase_ = Phase::kTrailerStart;
-        break;
-      }
-      case Phase::kTrailerEndLf:
-        if (c != '\n') return lose(pos);
-        Finish();
-        return pos + 1;
-      default:
-        return pos;
-    }
+  const ChunkedBody::Progress progress = chunked_.Read(data, pos);
+  m.body_size += progress.data_bytes;
+  switch (progress.status) {
+    case ChunkedBody::Status::kInBody:
+      break;
+    case ChunkedBody::Status::kEnded:
+      Finish();
+      break;
+    case ChunkedBody::Status::kFramingLost:
+      // The chunk carried none of this message's bytes if framing broke on
+      // its first byte (which may then start the next message).
+      if (progress.end == pos) m.last_chunk = previous;
+      LoseFraming();
+      break;
   }
-  return pos;
+  return progress.end;
 }
 
 // `bytes` of the stream went by unseen: the uncaptured tail of a chunk
@@ -509,34 +388,12 @@ void Parser::SkipUnseen(uint64_t bytes, const ChunkTiming* timing) {
       if (bytes > n) in_sync_ = false;
       return;
     }
-    default:
-      break;
-  }
-  // Chunked: data is skipped by count, and so is the CRLF after it (assumed
-  // CRLF, as every sender writes it); an unseen chunk-size line loses framing.
-  touch();
-  while (bytes > 0) {
-    switch (phase_) {
-      case Phase::kChunkData: {
-        const uint64_t n = std::min(bytes, remaining_);
-        m.body_size += n;
-        remaining_ -= n;
-        bytes -= n;
-        if (remaining_ == 0) phase_ = Phase::kChunkDataCr;
-        break;
-      }
-      case Phase::kChunkDataCr:
-        phase_ = Phase::kChunkDataLf;
-        --bytes;
-        break;
-      case Phase::kChunkDataLf:
-        StartChunked();
-        --bytes;
-        break;
-      default:
-        LoseFraming();
-        m.body_size += bytes;
-        return;
+    case Phase::kChunkedBody: {
+      touch();
+      const ChunkedBody::Skipped skipped = chunked_.Skip(bytes);
+      m.body_size += skipped.body_bytes;
+      if (skipped.framing_lost) LoseFraming();
+      return;
     }
   }
 }
@@ -585,19 +442,8 @@ void Parser::LoseFraming() {
 }
 
 void Parser::StartChunked() {
-  phase_ = Phase::kChunkSize;
-  chunk_size_ = 0;
-  chunk_digits_ = 0;
-}
-
-void Parser::EndChunkSizeLine() {
-  if (chunk_size_ == 0) {
-    phase_ = Phase::kTrailerStart;
-    line_bytes_ = 0;
-  } else {
-    remaining_ = chunk_size_;
-    phase_ = Phase::kChunkData;
-  }
+  phase_ = Phase::kChunkedBody;
+  chunked_.Start();
 }
 
 void Parser::PushCurrent() {

@@ -25,6 +25,8 @@
 #include <string_view>
 #include <vector>
 
+#include "agent/protocols/http1/body_framing.h"
+#include "agent/protocols/http1/chunked_body.h"
 #include "agent/protocols/http1/types.h"
 
 namespace zerotrace::http1 {
@@ -95,15 +97,7 @@ class Parser {
     kSeek,            // between messages: a start line may begin here
     kHeaders,         // header block split across chunks, collected in header_buf_
     kBodyLength,      // Content-Length body: remaining_ bytes to go
-    kChunkSize,       // chunked: hex digits of a chunk-size line
-    kChunkExt,        // chunked: chunk extensions up to the end of that line
-    kChunkSizeLf,     // chunked: LF after the chunk-size line's CR
-    kChunkData,       // chunked: remaining_ bytes of chunk data
-    kChunkDataCr,     // chunked: CRLF after chunk data
-    kChunkDataLf,
-    kTrailerStart,    // chunked: start of a trailer line or of the final empty line
-    kTrailerLine,     // chunked: inside a trailer line
-    kTrailerEndLf,    // chunked: LF of the final empty line
+    kChunkedBody,     // chunked body: chunked_ reads it
     kBodyUntilClose,  // response without length: body runs until Close()
     kBodyLost,        // framing lost: body runs until the next message start
     kOpaque,          // after 101 Switching Protocols: no longer HTTP
@@ -115,6 +109,7 @@ class Parser {
   void TruncateBufferedHeaders(const ChunkTiming& timing);
   void BeginMessage(const StartLine& line, const HeaderFields& fields, bool complete,
                     const ChunkTiming& timing);
+  void FollowFraming(BodyFraming framing, const HeaderFields& fields);
   size_t ConsumeLengthBody(std::string_view data, size_t pos, const ChunkTiming& timing);
   size_t ConsumeChunked(std::string_view data, size_t pos, const ChunkTiming& timing);
   void SkipUnseen(uint64_t bytes, const ChunkTiming* timing);
@@ -122,12 +117,10 @@ class Parser {
   void AbandonStart(uint64_t bytes, const ChunkTiming& timing);
   void LoseFraming();
   void StartChunked();
-  void EndChunkSizeLine();
   void ClearHeaderBuffer();
   void PushCurrent();
   void Finish();
-  enum class ExpectedMethod : uint8_t { kOther, kHead, kConnect };
-  ExpectedMethod PopExpectedMethod();
+  AnsweredMethod PopExpectedMethod();
 
   MessageKind kind_;
   std::deque<Request> requests_;
@@ -145,10 +138,8 @@ class Parser {
   size_t header_resume_ = 0;   // where the search for the block end resumes in header_buf_
   ChunkTiming start_timing_;   // chunk holding the first byte of the message being started
   ChunkTiming last_seen_;      // the most recent chunk fed
-  uint64_t remaining_ = 0;     // body or chunk-data bytes still to come
-  uint64_t chunk_size_ = 0;
-  uint32_t chunk_digits_ = 0;
-  uint32_t line_bytes_ = 0;    // chunk-extension or trailer bytes so far (capped)
+  uint64_t remaining_ = 0;     // Content-Length body bytes still to come
+  ChunkedBody chunked_;        // the chunked body in progress (kChunkedBody)
 };
 
 }  // namespace zerotrace::http1

@@ -2,32 +2,23 @@
 
 #include <algorithm>
 
-#include "agent/protocols/http1/http_method.h"
 #include "agent/model/printable_text.h"
+#include "agent/protocols/http1/http_method.h"
 #include "agent/protocols/http1/request_target.h"
+#include "base/text.h"
 
 namespace zerotrace {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-
-bool IsUuid(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    bool dash_slot = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash_slot ? s[i] != '-' : !IsHex(s[i])) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
 bool IsIdSegment(std::string_view s) {
   if (s.empty()) return false;
   if (std::all_of(s.begin(), s.end(), IsDigit)) return true;
-  if (IsUuid(s)) return true;
-  if (!std::all_of(s.begin(), s.end(), IsHex)) return false;
+  if (IsUuidText(s)) return true;
+  if (!IsHexDigits(s)) return false;
   // Pure-letter hex words ("cafe", "deadbeef", "facade") are names, not ids,
   // until they get long enough that no word is that long.
   return s.size() >= 16 || (s.size() >= 8 && std::any_of(s.begin(), s.end(), IsDigit));

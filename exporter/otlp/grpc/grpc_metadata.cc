@@ -4,8 +4,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <string_view>
+
+#include "base/text.h"
 
 namespace zerotrace::otlp {
 
@@ -37,9 +38,7 @@ std::vector<HttpHeader> ToGrpcMetadata(const std::vector<HttpHeader>& headers) {
   std::vector<HttpHeader> metadata;
   metadata.reserve(headers.size());
   for (const HttpHeader& header : headers) {
-    std::string key = header.name;
-    std::transform(key.begin(), key.end(), key.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string key = ToLowerAscii(header.name);
     if (!IsLegalKey(key)) {
       spdlog::warn("OTLP/gRPC: ignoring header {:?}: gRPC metadata keys may only hold a-z, 0-9, '-', '_', '.'",
                    header.name);

@@ -49,36 +49,5 @@ TEST(Ids, IsAllZero) {
   EXPECT_FALSE(IsAllZero(s));
 }
 
-TEST(Ids, HexEncodesLowercaseTwoCharsPerByte) {
-  SpanId s = {0x00, 0x01, 0xab, 0xcd, 0xef, 0x10, 0x7f, 0xff};
-  EXPECT_EQ(ToHex(s), "0001abcdef107fff");
-  std::string out = "x";
-  AppendHex(s, out);
-  EXPECT_EQ(out, "x0001abcdef107fff");
-}
-
-TEST(Ids, HexRoundTrips) {
-  TraceId t = NewTraceId();
-  TraceId back{};
-  ASSERT_TRUE(DecodeHex(ToHex(t), back));
-  EXPECT_EQ(back, t);
-}
-
-TEST(Ids, DecodeHexRejectsWrongLengthAndNonHex) {
-  SpanId s{};
-  EXPECT_FALSE(DecodeHex("0001abcdef107ff", s));    // 15 chars
-  EXPECT_FALSE(DecodeHex("0001abcdef107fff0", s));  // 17 chars
-  EXPECT_FALSE(DecodeHex("0001abcdef107ffg", s));
-  EXPECT_FALSE(DecodeHex("0001abcdef107ff-", s));
-}
-
-TEST(Ids, DecodeHexCaseRule) {
-  SpanId s{};
-  EXPECT_TRUE(DecodeHex("0001ABCDEF107FFF", s, HexCase::kAny));
-  EXPECT_EQ(ToHex(s), "0001abcdef107fff");
-  EXPECT_FALSE(DecodeHex("0001ABCDEF107FFF", s, HexCase::kLowerOnly));
-  EXPECT_TRUE(DecodeHex("0001abcdef107fff", s, HexCase::kLowerOnly));
-}
-
 }  // namespace
 }  // namespace zerotrace

@@ -1,9 +1,9 @@
-#include "exporter/otlp/retry_backoff.h"
+#include "base/backoff.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace zerotrace::otlp {
+namespace zerotrace {
 
 RetryBackoff::RetryBackoff(BackoffOptions options, uint64_t seed)
     : options_(options), random_(seed) {
@@ -20,4 +20,4 @@ std::chrono::milliseconds RetryBackoff::Delay(unsigned retry) {
   return std::chrono::milliseconds(static_cast<int64_t>(std::llround(upper_half(random_))));
 }
 
-}  // namespace zerotrace::otlp
+}  // namespace zerotrace

@@ -1,18 +1,19 @@
-// When to try an export again after a transient failure: exponential
-// back-off with jitter, as the OTLP specification asks of exporters, so many
-// agents whose collector restarts do not all come back in the same instant.
+// When to try again after a transient failure: exponential back-off with
+// jitter, so that many agents whose collector or API server restarts do not
+// all come back in the same instant (the OTLP specification asks it of
+// exporters; the Kubernetes API server wants it of watchers).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <random>
 
-namespace zerotrace::otlp {
+namespace zerotrace {
 
 struct BackoffOptions {
   std::chrono::milliseconds initial{1000};
-  std::chrono::milliseconds max{30000};
-  double multiplier = 2.0;
+  std::chrono::milliseconds max{30000};  // raised to `initial` if below it
+  double multiplier = 2.0;               // at least 1
 };
 
 class RetryBackoff {
@@ -29,4 +30,4 @@ class RetryBackoff {
   std::mt19937_64 random_;
 };
 
-}  // namespace zerotrace::otlp
+}  // namespace zerotrace
