@@ -7,6 +7,10 @@
 // the other side of the hole (DropRequests / DropResponses), counted as
 // unpaired.
 //
+// Over the pending limit the oldest requests are dropped as unpaired; the
+// responses that answer them come first, and are skipped rather than paired
+// with later requests.
+//
 // Request must have `first_chunk` and Response `last_chunk` (ChunkTiming).
 #pragma once
 
@@ -32,13 +36,20 @@ class FifoMatcher {
       : stats_(stats), limits_(limits) {}
 
   void PushRequest(Request&& request) { requests_.push_back(std::move(request)); }
-  void PushResponse(Response&& response) { responses_.push_back(std::move(response)); }
+  void PushResponse(Response&& response) {
+    if (responses_to_skip_ > 0) {
+      --responses_to_skip_;  // answers a request dropped over the limit (counted then)
+      return;
+    }
+    responses_.push_back(std::move(response));
+  }
 
   // A hole on the response side: the requests waiting may have been
-  // answered inside it.
+  // answered inside it (and the responses to skip too: order says nothing now).
   void DropRequests() {
     stats_.unpaired_requests += requests_.size();
     requests_.clear();
+    responses_to_skip_ = 0;
   }
   // A hole on the request side: the responses waiting may answer requests
   // lost inside it.
@@ -68,8 +79,11 @@ class FifoMatcher {
       ++stats_.unpaired_responses;
       responses_.pop_front();
     }
+    // Only when no response waits (pairing just emptied one side), so the
+    // dropped requests' responses are still to come.
     while (requests_.size() > limits_.max_pending_requests) {
       ++stats_.unpaired_requests;
+      ++responses_to_skip_;
       requests_.pop_front();
     }
   }
@@ -81,12 +95,17 @@ class FifoMatcher {
   }
 
   size_t pending() const { return requests_.size() + responses_.size(); }
+  size_t pending_requests() const { return requests_.size(); }
+  // Responses still to come for the requests seen: those waiting, and those
+  // of requests dropped over the limit.
+  size_t responses_owed() const { return requests_.size() + responses_to_skip_; }
 
  private:
   ProtocolStats& stats_;
   FifoMatcherLimits limits_;
   std::deque<Request> requests_;
   std::deque<Response> responses_;
+  size_t responses_to_skip_ = 0;
 };
 
 }  // namespace zerotrace

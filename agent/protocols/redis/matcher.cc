@@ -2,22 +2,14 @@
 
 #include <string_view>
 
+#include "base/text.h"
+
 namespace zerotrace::redis {
 namespace {
 
 bool IsSubscribeFamily(std::string_view name) {
   return name == "SUBSCRIBE" || name == "PSUBSCRIBE" || name == "SSUBSCRIBE" ||
          name == "UNSUBSCRIBE" || name == "PUNSUBSCRIBE" || name == "SUNSUBSCRIBE";
-}
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view upper) {
-  if (a.size() != upper.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c != upper[i]) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -32,22 +24,18 @@ Matcher::Rule Matcher::RuleFor(const Command& command) const {
   if (name == "MONITOR") return Rule::kStopsAfterItsReply;
   // CLIENT REPLY ON is answered, OFF and SKIP are not; which one it was
   // matters less than never pairing across it.
-  if (name == "CLIENT" && EqualsIgnoringCase(command.first_arg.view(), "REPLY")) return Rule::kStopsPairing;
+  if (name == "CLIENT" && EqualsIgnoreAsciiCase(command.first_arg.view(), "REPLY")) return Rule::kStopsPairing;
   return Rule::kOneReply;
 }
 
 void Matcher::RepliesLost() {
   fifo_.DropRequests();
-  queued_commands_ = 0;
   replies_owed_ = 0;
-  replies_to_skip_ = 0;  // they may have been in the hole: order says nothing now
 }
 
 void Matcher::Retire() {
   fifo_.Retire();
-  queued_commands_ = 0;
   replies_owed_ = 0;
-  replies_to_skip_ = 0;
 }
 
 }  // namespace zerotrace::redis

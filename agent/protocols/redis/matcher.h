@@ -13,9 +13,8 @@
 //   everything after is skipped, counted as unpaired. Never a wrong pair.
 //
 // Pipelines are deep in Redis (hundreds of commands in one write are
-// common), so more commands wait than FifoMatcher's default allows. Beyond
-// kLimits the oldest are dropped as unpaired, and the replies that answer
-// them, which come first, are skipped rather than paired with later ones.
+// common), so more commands wait than FifoMatcher's default allows; beyond
+// kLimits FifoMatcher drops the oldest and skips their replies.
 #pragma once
 
 #include <cstddef>
@@ -66,7 +65,7 @@ class Matcher {
   Rule RuleFor(const Command& command) const;
   void StopPairing() {
     stopped_ = true;
-    replies_owed_ = queued_commands_;
+    replies_owed_ = fifo_.responses_owed();
   }
   template <typename OnPair>
   void Pair(OnPair& on_pair);
@@ -75,12 +74,9 @@ class Matcher {
   FifoMatcher<Command, Reply> fifo_;
   bool resp3_ = false;
   bool stopped_ = false;
-  // Commands in fifo_ (FifoMatcher does not say), and after pairing stopped,
-  // how many of the replies to come still answer them.
-  size_t queued_commands_ = 0;
+  // After pairing stopped: how many of the replies to come still answer
+  // commands seen before.
   size_t replies_owed_ = 0;
-  // Replies still to come for commands dropped over the limit.
-  uint64_t replies_to_skip_ = 0;
 };
 
 template <typename OnPair>
@@ -98,12 +94,10 @@ void Matcher::AddCommand(Command&& command, OnPair&& on_pair) {
       return;
     case Rule::kStopsAfterItsReply:
       fifo_.PushRequest(std::move(command));
-      ++queued_commands_;
       StopPairing();
       break;
     case Rule::kOneReply:
       fifo_.PushRequest(std::move(command));
-      ++queued_commands_;
       break;
   }
   Pair(on_pair);
@@ -113,10 +107,6 @@ template <typename OnPair>
 void Matcher::AddReply(Reply&& reply, OnPair&& on_pair) {
   if (reply.kind == ReplyKind::kPush) {
     resp3_ = true;  // only RESP3 has pushes
-    return;
-  }
-  if (replies_to_skip_ > 0) {
-    --replies_to_skip_;  // its command was counted unpaired when dropped
     return;
   }
   if (stopped_) {
@@ -132,17 +122,8 @@ void Matcher::AddReply(Reply&& reply, OnPair&& on_pair) {
 
 template <typename OnPair>
 void Matcher::Pair(OnPair& on_pair) {
-  const uint64_t dropped_before = stats_.unpaired_requests;
-  fifo_.Pair([&](Command& command, Reply& reply) {
-    --queued_commands_;
-    on_pair(command, reply);
-  });
-  // FifoMatcher drops the oldest commands beyond its limit (only when no
-  // reply waits, so theirs are still to come).
-  const uint64_t dropped = stats_.unpaired_requests - dropped_before;
-  queued_commands_ -= std::min<uint64_t>(dropped, queued_commands_);
-  replies_to_skip_ += dropped;
-  if (replies_owed_ > queued_commands_) replies_owed_ = queued_commands_;
+  fifo_.Pair(on_pair);
+  replies_owed_ = std::min(replies_owed_, fifo_.responses_owed());
 }
 
 }  // namespace zerotrace::redis
