@@ -300,10 +300,13 @@ class RedisClientSpansTest(E2ETestCase):
         self.assertIn(session_set, [attr(s, 'db.query.text')
                                     for s in client_spans(otlp_spans, report['pid'])],
                       describe_redis(otlp_spans))
+        # The console names a process by its service name, read from /proc when its first
+        # event arrives: a client that has already exited by then shows as its executable.
+        # Either way its SET spans must be there (the agent traces the Redis port only).
         with open(as_console.stdout_path, errors='replace') as f:
-            console_lines = [line for line in f if 'redis-secret-client' in line and 'SET' in line]
-        self.assertTrue(console_lines, f'no SET span of redis-secret-client on the console:\n'
-                                       f'{tail(as_console.stdout_path)}')
+            console_lines = [line for line in f if 'CLIENT SET' in line]
+        self.assertGreaterEqual(len(console_lines), 2, f'no SET spans on the console:\n'
+                                                       f'{tail(as_console.stdout_path)}')
 
 
 if __name__ == '__main__':
